@@ -1,0 +1,111 @@
+import logging
+import re
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from yiwang.api.schema import build_schema
+from yiwang.api.view import YiwangGraphQL
+from yiwang.core.clock import Clock, SystemClock
+from yiwang.core.db import Database
+from yiwang.core.settings import Settings
+
+log = logging.getLogger("yiwang.api")
+_SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+class RequestIdMiddleware:
+    """Every request gets an id (the caller's, if it sent a sane one): in logs, errors and headers."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        incoming = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
+        request_id = incoming if _SAFE_REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode())]
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
+def create_app(settings: Settings, *, clock: Clock | None = None, db: Database | None = None) -> Starlette:
+    """The whole mall as one ASGI app. Tests pass their own clock and database."""
+    settings.require_signing_key()
+    clock = clock or SystemClock()
+    holder: dict[str, Database] = {}
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        database = db or Database(settings.database_url)
+        holder["db"] = database
+        graphql.bind(database)
+        try:
+            yield
+        finally:
+            if db is None:
+                await database.dispose()
+
+    graphql = _LazyGraphQL(settings, clock)
+    if db is not None:
+        graphql.bind(db)
+
+    async def healthz(_: Request) -> JSONResponse:
+        return JSONResponse({"status": "ok"})
+
+    async def readyz(_: Request) -> JSONResponse:
+        database = holder.get("db") or db
+        if database is None:
+            return JSONResponse({"status": "starting"}, status_code=503)
+        try:
+            async with database.reader() as session:
+                await session.execute(text("SELECT 1"))
+        except Exception as error:  # noqa: BLE001 — any failure means "not ready", reported as such
+            log.warning("readiness check failed: %s", error)
+            return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+        return JSONResponse({"status": "ok", "database": "ok"})
+
+    app = Starlette(
+        debug=settings.debug,
+        routes=[
+            Route("/graphql", graphql),
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+        ],
+        lifespan=lifespan,
+    )
+    app.add_middleware(RequestIdMiddleware)
+    return app
+
+
+class _LazyGraphQL:
+    """The GraphQL endpoint, wired to the database once the lifespan has made it."""
+
+    def __init__(self, settings: Settings, clock: Clock) -> None:
+        self._settings = settings
+        self._clock = clock
+        self._schema = build_schema(settings)
+        self._view: YiwangGraphQL | None = None
+
+    def bind(self, db: Database) -> None:
+        self._view = YiwangGraphQL(self._schema, db=db, settings=self._settings, clock=self._clock)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self._view is None:
+            raise RuntimeError("the GraphQL view is used before the app's lifespan started")
+        await self._view(scope, receive, send)

@@ -1,0 +1,170 @@
+from dataclasses import asdict
+
+import strawberry
+from sqlalchemy.ext.asyncio import AsyncSession
+from strawberry import relay
+
+from yiwang.api.catalogue import inputs
+from yiwang.api.catalogue.types import Category, Offer, Product, ProductConnection, ProductSort
+from yiwang.api.context import Info
+from yiwang.api.errors import UserError
+from yiwang.api.mutations import Idempotent, decode_id, perform, perform_create
+from yiwang.api.relay import page_limits, page_request, to_connection
+from yiwang.core.principal import Actor
+from yiwang.marketplace import catalogue, models
+
+
+@strawberry.type
+class CatalogueQuery:
+    @strawberry.field(description="Categories one level below `parentCode`, or the roots (A, B, C).")
+    async def categories(self, info: Info, parent_code: str | None = None) -> list[Category]:
+        async with info.context.db.reader() as session:
+            rows = await catalogue.list_categories(session, parent_code=parent_code)
+        return [Category.from_model(r) for r in rows]
+
+    @strawberry.field(description="One category by its 品目 code.")
+    async def category(self, info: Info, code: str) -> Category | None:
+        async with info.context.db.reader() as session:
+            row = await catalogue.get_category_by_code(session, code.strip().upper())
+        return Category.from_model(row) if row else None
+
+    @strawberry.field(description="Products, filtered and sorted, a page at a time.")
+    async def products(
+        self,
+        info: Info,
+        filter: inputs.ProductFilter | None = None,
+        sort: ProductSort = ProductSort.NEWEST,  # type: ignore[valid-type]
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> ProductConnection:
+        ctx = info.context
+        await ctx.viewer()
+        filters = _filters(filter)
+        async with ctx.db.reader() as session:
+            page = await catalogue.list_products(
+                session, filters, sort, page_request(first=first, after=after, last=last, before=before),
+                **page_limits(ctx.settings),
+            )
+        return to_connection(ProductConnection, page, Product.from_model)
+
+    @strawberry.field
+    async def product(self, info: Info, id: relay.GlobalID) -> Product | None:
+        if id.type_name != "Product" or not id.node_id.isdigit():
+            return None
+        row = await info.context.loaders.product_by_id.load(int(id.node_id))
+        return Product.from_model(row) if row else None
+
+
+def _filters(given: inputs.ProductFilter | None) -> catalogue.ProductFilter:
+    if given is None:
+        return catalogue.ProductFilter()
+    supplier_id = None if given.supplier_id is None else decode_id(given.supplier_id, "Organisation", field="supplierId")
+    return catalogue.ProductFilter(
+        category_code=given.category_code,
+        brand=given.brand,
+        name_contains=given.name_contains,
+        supplier_id=supplier_id,
+    )
+
+
+@strawberry.type
+class CreateCategoryPayload:
+    category: Category | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class CreateProductPayload:
+    product: Product | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class OfferPayload:
+    offer: Offer | None
+    errors: list[UserError]
+
+
+async def _category_by_id(session: AsyncSession, category_id: int) -> models.Category | None:
+    return await session.get(models.Category, category_id)
+
+
+async def _offer_by_id(session: AsyncSession, offer_id: int) -> models.Offer | None:
+    return await session.get(models.Offer, offer_id)
+
+
+@strawberry.type
+class CatalogueMutation:
+    @strawberry.mutation(description="Operators add a 品目 under an existing parent.")
+    async def create_category(self, info: Info, input: inputs.CreateCategoryInput) -> CreateCategoryPayload:
+        draft = catalogue.CategoryDraft(code=input.code, name=input.name)
+
+        async def action(session: AsyncSession, actor: Actor) -> models.Category:
+            return await catalogue.create_category(session, draft, actor=actor, clock=info.context.clock)
+
+        spec = Idempotent("createCategory", input.idempotency_key, {"code": input.code, "name": input.name}, _category_by_id)
+        outcome = await perform_create(info, spec, action)
+        return CreateCategoryPayload(
+            category=Category.from_model(outcome.value) if outcome.value else None, errors=outcome.errors
+        )
+
+    @strawberry.mutation(description="Suppliers, partners and operators add a product (SPU).")
+    async def create_product(self, info: Info, input: inputs.CreateProductInput) -> CreateProductPayload:
+        draft = catalogue.ProductDraft(
+            category_code=input.category_code,
+            name=input.name,
+            brand=input.brand,
+            model=input.model,
+            unit=input.unit,
+            gtin=input.gtin,
+            specs=[s.to_spec() for s in input.specs],
+        )
+
+        async def action(session: AsyncSession, actor: Actor) -> models.Product:
+            return await catalogue.create_product(session, draft, actor=actor, clock=info.context.clock)
+
+        spec = Idempotent("createProduct", input.idempotency_key, _as_request(draft), catalogue.get_product)
+        outcome = await perform_create(info, spec, action)
+        return CreateProductPayload(
+            product=Product.from_model(outcome.value) if outcome.value else None, errors=outcome.errors
+        )
+
+    @strawberry.mutation(description="A supplier or partner offers a product at its price.")
+    async def create_offer(self, info: Info, input: inputs.CreateOfferInput) -> OfferPayload:
+        async def action(session: AsyncSession, actor: Actor) -> models.Offer:
+            draft = catalogue.OfferDraft(
+                product_id=decode_id(input.product_id, "Product", field="productId"),
+                supplier_sku=input.supplier_sku,
+                price=input.price,
+                market_price=input.market_price,
+                stock=input.stock,
+                status=input.status,
+            )
+            return await catalogue.create_offer(session, draft, actor=actor, clock=info.context.clock)
+
+        request = {
+            "productId": str(input.product_id), "sku": input.supplier_sku, "price": input.price,
+            "marketPrice": input.market_price, "stock": input.stock, "status": input.status,
+        }
+        spec = Idempotent("createOffer", input.idempotency_key, request, _offer_by_id)
+        outcome = await perform_create(info, spec, action)
+        return OfferPayload(offer=Offer.from_model(outcome.value) if outcome.value else None, errors=outcome.errors)
+
+    @strawberry.mutation(description="The offer's owner changes its price, market price, stock or shelf status.")
+    async def update_offer(self, info: Info, input: inputs.UpdateOfferInput) -> OfferPayload:
+        patch = catalogue.OfferPatch(
+            price=input.price, market_price=input.market_price, stock=input.stock, status=input.status
+        )
+
+        async def action(session: AsyncSession, actor: Actor) -> models.Offer:
+            offer_id = decode_id(input.id, "Offer", field="id")
+            return await catalogue.update_offer(session, offer_id, patch, actor=actor, clock=info.context.clock)
+
+        outcome = await perform(info, action)
+        return OfferPayload(offer=Offer.from_model(outcome.value) if outcome.value else None, errors=outcome.errors)
+
+
+def _as_request(draft: catalogue.ProductDraft) -> dict[str, object]:
+    return asdict(draft)

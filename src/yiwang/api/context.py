@@ -1,0 +1,70 @@
+import asyncio
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from strawberry.types import Info as StrawberryInfo
+
+from yiwang.core.clock import Clock
+from yiwang.core.db import Database
+from yiwang.core.principal import Actor, Principal
+from yiwang.core.settings import Settings
+from yiwang.identity import secrets, service as identity
+
+if TYPE_CHECKING:
+    from yiwang.api.loaders import Loaders
+
+
+@dataclass(frozen=True)
+class Credentials:
+    bearer_token: str | None = None
+    api_key: str | None = None
+
+
+@dataclass
+class Context:
+    """Everything a resolver may use for one request. Built per request; never shared."""
+
+    db: Database
+    settings: Settings
+    clock: Clock
+    credentials: Credentials
+    client_address: str | None
+    request_id: str
+    loaders: "Loaders" = field(init=False)
+    _actor: "asyncio.Task[Actor] | None" = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        from yiwang.api.loaders import Loaders
+
+        self.loaders = Loaders(self)
+
+    async def actor(self) -> Actor:
+        """Who is asking; raises TOKEN_EXPIRED / TOKEN_INVALID / API_KEY_INVALID for bad credentials."""
+        if self._actor is None:
+            self._actor = asyncio.ensure_future(self._resolve_actor())
+        return await asyncio.shield(self._actor)
+
+    async def viewer(self) -> Principal | None:
+        return (await self.actor()).principal
+
+    async def _resolve_actor(self) -> Actor:
+        return Actor(
+            principal=await self._principal(),
+            client_address=self.client_address,
+            request_id=self.request_id,
+        )
+
+    async def _principal(self) -> Principal | None:
+        if self.credentials.bearer_token:
+            return secrets.read_access_token(
+                self.credentials.bearer_token, key=self.settings.signing_key, now=self.clock.now()
+            )
+        if self.credentials.api_key:
+            async with self.db.unit_of_work() as session:
+                return await identity.authenticate_api_key(
+                    session, self.credentials.api_key, clock=self.clock
+                )
+        return None
+
+
+Info = StrawberryInfo[Context, None]

@@ -1,0 +1,36 @@
+from enum import Enum, StrEnum
+
+import strawberry
+
+from yiwang.core.errors import CoreErrorCode, DomainError
+from yiwang.core.money import InvalidMoney  # noqa: F401  (its code lives in CoreErrorCode)
+from yiwang.identity.errors import IdentityErrorCode
+from yiwang.marketplace.errors import CatalogueErrorCode
+
+_DOMAIN_CODES: tuple[type[StrEnum], ...] = (CoreErrorCode, IdentityErrorCode, CatalogueErrorCode)
+
+
+def _merged(*enums: type[StrEnum]) -> type[Enum]:
+    members: dict[str, str] = {}
+    for enum in enums:
+        for member in enum:
+            if members.setdefault(member.name, member.value) != member.value:
+                raise ValueError(f"error code {member.name} means two things")
+    return StrEnum("ErrorCode", members)  # type: ignore[return-value]
+
+
+ErrorCode = strawberry.enum(
+    _merged(*_DOMAIN_CODES),
+    description="Stable error codes: clients branch on these, never on the message.",
+)
+
+
+@strawberry.type(description="A problem with the input that the user can fix.")
+class UserError:
+    code: ErrorCode  # type: ignore[valid-type]
+    message: str = strawberry.field(description="Human-readable, in Chinese.")
+    field: str | None = strawberry.field(description="The input field at fault, if one is.")
+
+    @classmethod
+    def from_domain(cls, error: DomainError) -> "UserError":
+        return cls(code=ErrorCode(error.code.value), message=error.message, field=error.field)

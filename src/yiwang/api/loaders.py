@@ -1,0 +1,51 @@
+"""Per-request dataloaders: every relation a list can reach costs one query per batch, not per row.
+
+Each batch opens its own short read session, so concurrent resolvers never share one.
+"""
+
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from sqlalchemy import select
+from strawberry.dataloader import DataLoader
+
+from yiwang.identity.models import Organisation
+from yiwang.marketplace import catalogue
+from yiwang.marketplace.models import Category, Offer, Product
+
+if TYPE_CHECKING:
+    from yiwang.api.context import Context
+
+M = TypeVar("M", Organisation, Category, Product, Offer)
+
+
+class Loaders:
+    def __init__(self, ctx: "Context") -> None:
+        self._ctx = ctx
+        self.organisation_by_id = DataLoader(self._by_id(Organisation))
+        self.category_by_id = DataLoader(self._by_id(Category))
+        self.product_by_id = DataLoader(self._by_id(Product))
+        self.offer_by_id = DataLoader(self._visible_offers)
+        self.offers_by_product_id = DataLoader(self._offers_by_product)
+
+    def _by_id(self, model: type[M]) -> Callable[[list[int]], Awaitable[Sequence[M | None]]]:
+        async def load(ids: list[int]) -> Sequence[M | None]:
+            async with self._ctx.db.reader() as session:
+                rows = (await session.scalars(select(model).where(model.id.in_(ids)))).all()
+            found: dict[Any, M] = {row.id: row for row in rows}
+            return [found.get(i) for i in ids]
+
+        return load
+
+    async def _visible_offers(self, ids: list[int]) -> list[Offer | None]:
+        viewer = await self._ctx.viewer()
+        async with self._ctx.db.reader() as session:
+            query = select(Offer).where(Offer.id.in_(ids), catalogue.offer_visibility(viewer))
+            found = {o.id: o for o in (await session.scalars(query)).all()}
+        return [found.get(i) for i in ids]
+
+    async def _offers_by_product(self, product_ids: list[int]) -> list[list[Offer]]:
+        viewer = await self._ctx.viewer()
+        async with self._ctx.db.reader() as session:
+            grouped = await catalogue.offers_for_products(session, product_ids, viewer=viewer)
+        return [grouped[pid] for pid in product_ids]

@@ -1,0 +1,48 @@
+import strawberry
+from strawberry import relay
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.relay.types import GlobalIDValueError
+from strawberry.schema.config import StrawberryConfig
+
+from yiwang.api.context import Info
+from yiwang.api.catalogue.schema import CatalogueMutation, CatalogueQuery
+from yiwang.api.error_shaping import ErrorShaping
+from yiwang.api.identity.schema import IdentityMutation, IdentityQuery
+from yiwang.core.settings import Settings
+
+
+@strawberry.type
+class Query(IdentityQuery, CatalogueQuery):
+    @strawberry.field(description="Any object by its global ID; null when there is none.")
+    async def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
+        try:
+            return await id.resolve_node(info, required=False)
+        except GlobalIDValueError:
+            return None
+
+
+@strawberry.type
+class Mutation(IdentityMutation, CatalogueMutation):
+    pass
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        config=StrawberryConfig(),
+        extensions=[
+            lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+            lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+            lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+            lambda: ParserCache(maxsize=512),
+            lambda: ValidationCache(maxsize=512),
+            lambda: ErrorShaping(debug=settings.debug),
+        ],
+    )

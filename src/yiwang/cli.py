@@ -1,0 +1,112 @@
+"""`yiwang serve | migrate | seed | export-schema`."""
+
+import argparse
+import asyncio
+import difflib
+import logging
+import sys
+import tempfile
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from strawberry.printer import print_schema
+
+from yiwang.core.settings import Settings, get_settings
+
+_ROOT = Path(__file__).resolve().parents[2]
+
+
+def alembic_config(database_url: str) -> Config:
+    config = Config(str(_ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(_ROOT / "migrations"))
+    config.set_main_option("sqlalchemy.url", database_url)
+    return config
+
+
+def _ensure_sqlite_dir(url: str) -> None:
+    if url.startswith("sqlite") and ":///" in url:
+        path = url.split(":///", 1)[1]
+        if path and path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+
+
+def migrate(settings: Settings, *, check: bool) -> int:
+    if check:
+        with tempfile.TemporaryDirectory() as tmp:
+            url = f"sqlite+aiosqlite:///{tmp}/check.db"
+            command.upgrade(alembic_config(url), "head")
+            command.check(alembic_config(url))
+        print("migrations match the models")
+        return 0
+    _ensure_sqlite_dir(settings.database_url)
+    command.upgrade(alembic_config(settings.database_url), "head")
+    return 0
+
+
+def export_schema(settings: Settings, *, check: Path | None) -> int:
+    from yiwang.api.schema import build_schema
+
+    printed = print_schema(build_schema(settings)) + "\n"
+    if check is None:
+        sys.stdout.write(printed)
+        return 0
+    committed = check.read_text(encoding="utf-8") if check.exists() else ""
+    if committed == printed:
+        print(f"{check} matches the code")
+        return 0
+    sys.stderr.writelines(
+        difflib.unified_diff(committed.splitlines(True), printed.splitlines(True), str(check), "code")
+    )
+    print(f"\n{check} has drifted from the code: run `make schema` and commit it", file=sys.stderr)
+    return 1
+
+
+def serve(settings: Settings) -> int:
+    import uvicorn
+
+    from yiwang.api.app import create_app
+
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    _ensure_sqlite_dir(settings.database_url)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level.lower())
+    return 0
+
+
+def seed(settings: Settings, *, products: int | None, once: bool) -> int:
+    from yiwang.seed.run import run_seed
+
+    _ensure_sqlite_dir(settings.database_url)
+    return asyncio.run(run_seed(settings, products=products, once=once))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="yiwang", description="一网 政府采购电子卖场")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("serve", help="run the mall (GraphiQL at /graphql when YIWANG_DEBUG=1)")
+    m = sub.add_parser("migrate", help="upgrade the database to the latest schema")
+    m.add_argument("--check", action="store_true", help="fail when the models and migrations disagree")
+    s = sub.add_parser("seed", help="load deterministic demo data (idempotent)")
+    s.add_argument("--products", type=int, default=None, help="how many products (default 5000)")
+    s.add_argument("--once", action="store_true", help="do nothing if demo data is already there")
+    e = sub.add_parser("export-schema", help="print the GraphQL SDL")
+    e.add_argument("--check", type=Path, default=None, metavar="FILE", help="fail when FILE differs")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if args.command == "export-schema":
+        return export_schema(Settings(debug=True), check=args.check)
+    if args.command == "migrate" and args.check:
+        return migrate(Settings(debug=True), check=True)
+    settings = get_settings()
+    if args.command == "serve":
+        return serve(settings)
+    if args.command == "migrate":
+        return migrate(settings, check=False)
+    return seed(settings, products=args.products, once=args.once)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

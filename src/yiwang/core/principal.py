@@ -1,0 +1,46 @@
+from dataclasses import dataclass
+from enum import StrEnum
+
+from yiwang.core.errors import Forbidden, Unauthenticated
+
+
+class Role(StrEnum):
+    PURCHASER = "PURCHASER"
+    SUPPLIER = "SUPPLIER"
+    PARTNER = "PARTNER"
+    OPERATOR = "OPERATOR"
+    SUPERVISOR = "SUPERVISOR"
+
+
+@dataclass(frozen=True, kw_only=True)
+class Principal:
+    """Who is acting: a logged-in user, or a partner's API key (user_id is then None)."""
+
+    role: Role
+    organisation_id: int
+    region_code: str
+    user_id: int | None = None
+    api_key_id: int | None = None
+
+    def require_role(self, *roles: Role) -> None:
+        if self.role not in roles:
+            raise Forbidden(f"此操作需要角色: {'、'.join(r.value for r in roles)}")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Actor:
+    """A principal (or nobody) plus where the request came from: what the audit log records."""
+
+    principal: Principal | None
+    client_address: str | None = None
+    request_id: str | None = None
+
+    def require(self, *roles: Role) -> Principal:
+        if self.principal is None:
+            raise Unauthenticated()
+        if roles:
+            self.principal.require_role(*roles)
+        return self.principal
+
+
+ANONYMOUS = Actor(principal=None)

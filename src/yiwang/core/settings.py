@@ -1,0 +1,47 @@
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+_DEV_SECRET = "yiwang-dev-only-secret-do-not-use-in-production"
+
+
+class Settings(BaseSettings):
+    """Every setting comes from a `YIWANG_*` environment variable (see the README)."""
+
+    model_config = SettingsConfigDict(env_prefix="YIWANG_", frozen=True, extra="ignore")
+
+    database_url: str = "sqlite+aiosqlite:///var/yiwang.db"
+    debug: bool = False
+    secret_key: SecretStr = SecretStr("")
+    host: str = "127.0.0.1"
+    port: int = 8000
+    access_token_minutes: int = Field(default=15, ge=1, le=24 * 60)
+    refresh_token_days: int = Field(default=30, ge=1, le=365)
+    login_max_failures: int = Field(default=5, ge=1)
+    login_lock_minutes: int = Field(default=15, ge=1)
+    max_page_size: int = Field(default=100, ge=1, le=1000)
+    max_query_depth: int = Field(default=12, ge=2)
+    max_aliases: int = Field(default=30, ge=1)
+    max_tokens: int = Field(default=5000, ge=100)
+    media_dir: Path = Path("var/media")
+    log_level: str = "INFO"
+
+    def require_signing_key(self) -> None:
+        """Serving outside debug mode without a secret would sign tokens with a public key."""
+        if not self.secret_key.get_secret_value() and not self.debug:
+            raise SystemExit("YIWANG_SECRET_KEY 必须设置 (set it, or YIWANG_DEBUG=1 for development)")
+
+    @property
+    def signing_key(self) -> str:
+        return self.secret_key.get_secret_value() or _DEV_SECRET
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

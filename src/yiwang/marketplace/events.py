@@ -1,0 +1,60 @@
+from dataclasses import dataclass
+from typing import ClassVar
+
+from yiwang.core.outbox import Event
+
+
+@dataclass(frozen=True, kw_only=True)
+class CategoryCreated(Event):
+    event_type: ClassVar[str] = "CategoryCreated"
+    aggregate_type: ClassVar[str] = "Category"
+    category_id: int
+    code: str
+
+    @property
+    def aggregate_id(self) -> str:
+        return str(self.category_id)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ProductCreated(Event):
+    event_type: ClassVar[str] = "ProductCreated"
+    aggregate_type: ClassVar[str] = "Product"
+    product_id: int
+    category_code: str
+
+    @property
+    def aggregate_id(self) -> str:
+        return str(self.product_id)
+
+
+@dataclass(frozen=True, kw_only=True)
+class OfferCreated(Event):
+    event_type: ClassVar[str] = "OfferCreated"
+    aggregate_type: ClassVar[str] = "Offer"
+    offer_id: int
+    product_id: int
+    supplier_id: int
+    price_fen: int
+    stock: int
+    status: str
+
+    @property
+    def aggregate_id(self) -> str:
+        return str(self.offer_id)
+
+
+@dataclass(frozen=True, kw_only=True)
+class OfferChanged(Event):
+    """Which fields changed, old and new: price, market price, stock, shelf status."""
+
+    event_type: ClassVar[str] = "OfferChanged"
+    aggregate_type: ClassVar[str] = "Offer"
+    offer_id: int
+    product_id: int
+    supplier_id: int
+    changes: dict[str, list[object]]
+
+    @property
+    def aggregate_id(self) -> str:
+        return str(self.offer_id)

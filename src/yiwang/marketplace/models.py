@@ -1,0 +1,74 @@
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from yiwang.core.db import Base, BigId, IdMixin, Json
+
+
+class OfferStatus(StrEnum):
+    ON_SHELF = "ON_SHELF"
+    OFF_SHELF = "OFF_SHELF"
+
+
+class SpecKind(StrEnum):
+    TEXT = "TEXT"
+    NUMBER = "NUMBER"
+    BOOLEAN = "BOOLEAN"
+
+
+class Category(IdMixin, Base):
+    __tablename__ = "category"
+
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    parent_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("category.id"), index=True)
+    level: Mapped[int]
+    created_at: Mapped[datetime]
+
+
+class Product(IdMixin, Base):
+    """An SPU: one make and model, whoever sells it."""
+
+    __tablename__ = "product"
+    __table_args__ = (Index("ix_product_category_id_id", "category_id", "id"),)
+
+    category_id: Mapped[int] = mapped_column(BigId, ForeignKey("category.id"))
+    name: Mapped[str] = mapped_column(String(200))
+    brand: Mapped[str] = mapped_column(String(64), index=True)
+    model: Mapped[str] = mapped_column(String(64))
+    match_key: Mapped[str] = mapped_column(String(140), unique=True)
+    unit: Mapped[str] = mapped_column(String(16))
+    gtin: Mapped[str | None] = mapped_column(String(14), unique=True)
+    specs: Mapped[list[dict[str, Any]]] = mapped_column(Json, default=list)
+    created_by_organisation_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("organisation.id")
+    )
+    created_at: Mapped[datetime]
+
+
+class Offer(IdMixin, Base):
+    """One supplier's SKU of a product, at its price."""
+
+    __tablename__ = "offer"
+    __table_args__ = (
+        UniqueConstraint("supplier_id", "supplier_sku"),
+        Index("ix_offer_product_id_price_fen", "product_id", "price_fen"),
+        CheckConstraint("price_fen > 0", name="price_positive"),
+        CheckConstraint("market_price_fen IS NULL OR market_price_fen > 0", name="market_positive"),
+        CheckConstraint("stock >= 0", name="stock_not_negative"),
+    )
+
+    product_id: Mapped[int] = mapped_column(BigId, ForeignKey("product.id"))
+    supplier_id: Mapped[int] = mapped_column(BigId, ForeignKey("organisation.id"), index=True)
+    supplier_sku: Mapped[str] = mapped_column(String(64))
+    price_fen: Mapped[int] = mapped_column(BigId)
+    market_price_fen: Mapped[int | None] = mapped_column(BigId)
+    stock: Mapped[int]
+    status: Mapped[OfferStatus] = mapped_column(
+        Enum(OfferStatus, name="offer_status", native_enum=False, length=16, validate_strings=True)
+    )
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
