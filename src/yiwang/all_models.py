@@ -5,4 +5,4 @@ from yiwang.core.db import Base
 from yiwang.identity import models as identity_models
 from yiwang.marketplace import models as marketplace_models
 
-__all__ = ["Base", "audit", "identity_models", "idempotency", "marketplace_models", "outbox"]
+__all__ = ["Base", "audit", "idempotency", "identity_models", "marketplace_models", "outbox"]

@@ -56,7 +56,9 @@ def export_schema(settings: Settings, *, check: Path | None) -> int:
         print(f"{check} matches the code")
         return 0
     sys.stderr.writelines(
-        difflib.unified_diff(committed.splitlines(True), printed.splitlines(True), str(check), "code")
+        difflib.unified_diff(
+            committed.splitlines(True), printed.splitlines(True), str(check), "code"
+        )
     )
     print(f"\n{check} has drifted from the code: run `make schema` and commit it", file=sys.stderr)
     return 1
@@ -67,9 +69,16 @@ def serve(settings: Settings) -> int:
 
     from yiwang.api.app import create_app
 
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logging.basicConfig(
+        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
+    )
     _ensure_sqlite_dir(settings.database_url)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level=settings.log_level.lower())
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        log_level=settings.log_level.lower(),
+    )
     return 0
 
 
@@ -85,12 +94,16 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
     sub.add_parser("serve", help="run the mall (GraphiQL at /graphql when YIWANG_DEBUG=1)")
     m = sub.add_parser("migrate", help="upgrade the database to the latest schema")
-    m.add_argument("--check", action="store_true", help="fail when the models and migrations disagree")
+    m.add_argument(
+        "--check", action="store_true", help="fail when the models and migrations disagree"
+    )
     s = sub.add_parser("seed", help="load deterministic demo data (idempotent)")
     s.add_argument("--products", type=int, default=None, help="how many products (default 5000)")
     s.add_argument("--once", action="store_true", help="do nothing if demo data is already there")
     e = sub.add_parser("export-schema", help="print the GraphQL SDL")
-    e.add_argument("--check", type=Path, default=None, metavar="FILE", help="fail when FILE differs")
+    e.add_argument(
+        "--check", type=Path, default=None, metavar="FILE", help="fail when FILE differs"
+    )
     return parser
 
 

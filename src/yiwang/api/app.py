@@ -22,7 +22,7 @@ _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
 class RequestIdMiddleware:
-    """Every request gets an id (the caller's, if it sent a sane one): in logs, errors and headers."""
+    """Every request gets an id (the caller's, if sane): in logs, errors and headers."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -44,7 +44,9 @@ class RequestIdMiddleware:
         await self.app(scope, receive, send_with_id)
 
 
-def create_app(settings: Settings, *, clock: Clock | None = None, db: Database | None = None) -> Starlette:
+def create_app(
+    settings: Settings, *, clock: Clock | None = None, db: Database | None = None
+) -> Starlette:
     """The whole mall as one ASGI app. Tests pass their own clock and database."""
     settings.require_signing_key()
     clock = clock or SystemClock()
@@ -77,7 +79,9 @@ def create_app(settings: Settings, *, clock: Clock | None = None, db: Database |
                 await session.execute(text("SELECT 1"))
         except Exception as error:  # noqa: BLE001 — any failure means "not ready", reported as such
             log.warning("readiness check failed: %s", error)
-            return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+            return JSONResponse(
+                {"status": "unavailable", "database": "unreachable"}, status_code=503
+            )
         return JSONResponse({"status": "ok", "database": "ok"})
 
     app = Starlette(

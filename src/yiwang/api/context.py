@@ -8,7 +8,8 @@ from yiwang.core.clock import Clock
 from yiwang.core.db import Database
 from yiwang.core.principal import Actor, Principal
 from yiwang.core.settings import Settings
-from yiwang.identity import secrets, service as identity
+from yiwang.identity import secrets
+from yiwang.identity import service as identity
 
 if TYPE_CHECKING:
     from yiwang.api.loaders import Loaders
@@ -39,7 +40,7 @@ class Context:
         self.loaders = Loaders(self)
 
     async def actor(self) -> Actor:
-        """Who is asking; raises TOKEN_EXPIRED / TOKEN_INVALID / API_KEY_INVALID for bad credentials."""
+        """Who is asking; raises TOKEN_EXPIRED, TOKEN_INVALID or API_KEY_INVALID."""
         if self._actor is None:
             self._actor = asyncio.ensure_future(self._resolve_actor())
         return await asyncio.shield(self._actor)

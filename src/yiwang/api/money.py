@@ -5,7 +5,9 @@ import strawberry
 from yiwang.core.money import CURRENCY, fen_to_yuan
 
 
-@strawberry.type(description="An amount of money. `amount` is a decimal string in yuan, e.g. \"4999.00\".")
+@strawberry.type(
+    description='An amount of money. `amount` is a decimal string in yuan, e.g. "4999.00".'
+)
 class Money:
     amount: Decimal
     currency: str

@@ -1,4 +1,4 @@
-"""How every mutation runs: one unit of work, domain errors into payload errors, idempotent creates."""
+"""How every mutation runs: one unit of work, domain errors as payload errors, idempotency."""
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -65,7 +65,14 @@ async def perform_create(info: Info, spec: Idempotent[R], action: Action[R]) -> 
         return await perform(info, action)
     key = spec.key.strip()
     if not key or len(key) > 128:
-        return Outcome(None, [UserError.from_domain(InvalidInput("幂等键长度须为 1 到 128", field="idempotencyKey"))])
+        return Outcome(
+            None,
+            [
+                UserError.from_domain(
+                    InvalidInput("幂等键长度须为 1 到 128", field="idempotencyKey")
+                )
+            ],
+        )
     digest = idempotency.request_digest(spec.request)
 
     async def once(session: AsyncSession, actor: Actor) -> R:
@@ -79,8 +86,13 @@ async def perform_create(info: Info, spec: Idempotent[R], action: Action[R]) -> 
             return found
         made = await action(session, actor)
         idempotency.remember(
-            session, scope=scope, operation=spec.operation, key=key, digest=digest,
-            target_id=made.id, clock=info.context.clock,
+            session,
+            scope=scope,
+            operation=spec.operation,
+            key=key,
+            digest=digest,
+            target_id=made.id,
+            clock=info.context.clock,
         )
         await session.flush()
         return made

@@ -6,7 +6,6 @@ from strawberry import relay
 from yiwang.core.pagination import Page, PageRequest
 from yiwang.core.settings import Settings
 
-N = TypeVar("N")
 C = TypeVar("C", bound=relay.Connection[Any])
 
 DEFAULT_PAGE_SIZE = 20
@@ -19,11 +18,17 @@ def page_request(
 
 
 def page_limits(settings: Settings) -> dict[str, int]:
-    return {"default_size": min(DEFAULT_PAGE_SIZE, settings.max_page_size), "max_size": settings.max_page_size}
+    return {
+        "default_size": min(DEFAULT_PAGE_SIZE, settings.max_page_size),
+        "max_size": settings.max_page_size,
+    }
 
 
-def to_connection(connection: type[C], page: Page[Any], node: Callable[[Any], N]) -> C:
-    edges = [relay.Edge(cursor=c, node=node(item)) for item, c in zip(page.items, page.cursors, strict=True)]
+def to_connection(connection: type[C], page: Page[Any], node: Callable[[Any], Any]) -> C:
+    edges = [
+        relay.Edge(cursor=c, node=node(item))
+        for item, c in zip(page.items, page.cursors, strict=True)
+    ]
     return connection(
         page_info=relay.PageInfo(
             has_next_page=page.has_next_page,

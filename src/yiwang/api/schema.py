@@ -10,9 +10,9 @@ from strawberry.extensions import (
 from strawberry.relay.types import GlobalIDValueError
 from strawberry.schema.config import StrawberryConfig
 
-from yiwang.api.context import Info
 from yiwang.api.catalogue.schema import CatalogueMutation, CatalogueQuery
-from yiwang.api.error_shaping import ErrorShaping
+from yiwang.api.context import Info
+from yiwang.api.error_shaping import ShapedErrorsSchema
 from yiwang.api.identity.schema import IdentityMutation, IdentityQuery
 from yiwang.core.settings import Settings
 
@@ -33,7 +33,7 @@ class Mutation(IdentityMutation, CatalogueMutation):
 
 
 def build_schema(settings: Settings) -> strawberry.Schema:
-    return strawberry.Schema(
+    schema = ShapedErrorsSchema(
         query=Query,
         mutation=Mutation,
         config=StrawberryConfig(),
@@ -43,6 +43,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
             lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
             lambda: ParserCache(maxsize=512),
             lambda: ValidationCache(maxsize=512),
-            lambda: ErrorShaping(debug=settings.debug),
         ],
     )
+    schema.debug = settings.debug
+    return schema

@@ -1,12 +1,17 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData, event
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext.asyncio import (
+    AsyncEngine,
+    AsyncSession,
+    async_sessionmaker,
+    create_async_engine,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
@@ -44,7 +49,7 @@ class UtcDateTime(TypeDecorator[datetime]):
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
-    type_annotation_map = {datetime: UtcDateTime()}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UtcDateTime()}
 
 
 class IdMixin:
@@ -91,10 +96,14 @@ class Database:
         self.url = url
         self.engine = make_engine(url, echo=echo)
         self.read_engine = (
-            make_engine(url, echo=echo, for_writes=False) if url.startswith("sqlite") else self.engine
+            make_engine(url, echo=echo, for_writes=False)
+            if url.startswith("sqlite")
+            else self.engine
         )
         self._writers = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
-        self._readers = async_sessionmaker(self.read_engine, expire_on_commit=False, autoflush=False)
+        self._readers = async_sessionmaker(
+            self.read_engine, expire_on_commit=False, autoflush=False
+        )
 
     @property
     def dialect(self) -> str:

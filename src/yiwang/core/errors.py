@@ -34,7 +34,9 @@ class InvalidInput(DomainError):
 
 
 class Unauthenticated(DomainError):
-    def __init__(self, code: StrEnum = CoreErrorCode.UNAUTHENTICATED, message: str = "请先登录") -> None:
+    def __init__(
+        self, code: StrEnum = CoreErrorCode.UNAUTHENTICATED, message: str = "请先登录"
+    ) -> None:
         super().__init__(code, message)
 
 

@@ -23,7 +23,7 @@ def quantize(amount: Decimal) -> Decimal:
 def parse_yuan(raw: object, *, field: str | None = None, allow_zero: bool = True) -> Decimal:
     """Read an amount a person typed: at most two decimals, not negative, never from a float."""
     if isinstance(raw, float | bool):
-        raise InvalidMoney("金额不能是浮点数, 请以字符串传入, 如 \"4999.00\"", field=field)
+        raise InvalidMoney('金额不能是浮点数, 请以字符串传入, 如 "4999.00"', field=field)
     try:
         amount = Decimal(str(raw).strip())
     except InvalidOperation:

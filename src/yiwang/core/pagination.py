@@ -42,7 +42,9 @@ class Page(Generic[T]):
 
 
 def encode_cursor(values: Sequence[Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(list(values), separators=(",", ":")).encode()).decode()
+    return base64.urlsafe_b64encode(
+        json.dumps(list(values), separators=(",", ":")).encode()
+    ).decode()
 
 
 def decode_cursor(cursor: str, *, arity: int) -> list[Any]:
@@ -70,7 +72,8 @@ def _seek(key: SortKey, values: list[Any], *, forward: bool) -> ColumnElement[bo
     value, last_id = values
     after = forward != key.descending
     if key.column is key.id_column:
-        return key.id_column > last_id if after else key.id_column < last_id
+        by_id: ColumnElement[bool] = key.id_column > last_id if after else key.id_column < last_id
+        return by_id
     if after:
         return or_(key.column > value, and_(key.column == value, key.id_column > last_id))
     return or_(key.column < value, and_(key.column == value, key.id_column < last_id))
@@ -84,7 +87,7 @@ def _order(key: SortKey, *, forward: bool) -> list[Any]:
 
 async def paginate(
     session: AsyncSession,
-    query: Select[tuple[T]],
+    query: Select[T],
     key: SortKey,
     request: PageRequest,
     *,
@@ -96,7 +99,9 @@ async def paginate(
     cursor = request.after if forward else request.before
     if cursor is not None:
         query = query.where(_seek(key, decode_cursor(cursor, arity=2), forward=forward))
-    rows = list((await session.scalars(query.order_by(*_order(key, forward=forward)).limit(size + 1))).all())
+    rows = list(
+        (await session.scalars(query.order_by(*_order(key, forward=forward)).limit(size + 1))).all()
+    )
     has_more = len(rows) > size
     rows = rows[:size]
     if not forward:

@@ -31,7 +31,9 @@ class Settings(BaseSettings):
     def require_signing_key(self) -> None:
         """Serving outside debug mode without a secret would sign tokens with a public key."""
         if not self.secret_key.get_secret_value() and not self.debug:
-            raise SystemExit("YIWANG_SECRET_KEY 必须设置 (set it, or YIWANG_DEBUG=1 for development)")
+            raise SystemExit(
+                "YIWANG_SECRET_KEY 必须设置 (set it, or YIWANG_DEBUG=1 for development)"
+            )
 
     @property
     def signing_key(self) -> str:

@@ -79,7 +79,7 @@ class RefreshToken(IdMixin, Base):
 
 
 class ApiKey(IdMixin, Base):
-    """A partner's machine credential. Only a SHA-256 of the secret is kept; the key is shown once."""
+    """A partner's machine credential: only a SHA-256 of its secret is kept; shown once."""
 
     __tablename__ = "api_key"
 

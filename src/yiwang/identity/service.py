@@ -65,7 +65,9 @@ async def get_user(session: AsyncSession, user_id: int) -> User | None:
 async def require_region(session: AsyncSession, code: str, *, field: str = "regionCode") -> Region:
     region = await session.get(Region, code) if regions.is_valid_code(code) else None
     if region is None:
-        raise IdentityError(IdentityErrorCode.UNKNOWN_REGION, f"行政区划代码不存在: {code}", field=field)
+        raise IdentityError(
+            IdentityErrorCode.UNKNOWN_REGION, f"行政区划代码不存在: {code}", field=field
+        )
     return region
 
 
@@ -97,15 +99,17 @@ async def login(
     """A wrong password is a recorded fact, not a rollback: failures are returned, not raised."""
     user = await session.scalar(select(User).where(User.username == username.strip()))
     outcome = await _attempt(session, user, password, policy=policy, now=clock.now())
-    failed = isinstance(outcome, IdentityError)
+    details = {"username": username.strip()[:64]}
+    if isinstance(outcome, IdentityError):
+        details["code"] = outcome.code.value
     write_audit(
         session,
         actor,
-        "auth.login_failed" if failed else "auth.login",
+        "auth.login_failed" if "code" in details else "auth.login",
         clock=clock,
         target_type="User",
         target_id=user.id if user else None,
-        details={"username": username.strip()[:64]} | ({"code": outcome.code.value} if failed else {}),
+        details=details,
     )
     return outcome
 
@@ -131,7 +135,9 @@ async def _attempt(
 
 def _locked(until: datetime) -> IdentityError:
     local = until.astimezone(SHANGHAI).strftime("%H:%M")
-    return IdentityError(IdentityErrorCode.ACCOUNT_LOCKED, f"密码错误次数过多, 账号已锁定至 {local}")
+    return IdentityError(
+        IdentityErrorCode.ACCOUNT_LOCKED, f"密码错误次数过多, 账号已锁定至 {local}"
+    )
 
 
 def _record_failure(user: User, policy: TokenPolicy, now: datetime) -> IdentityError:
@@ -188,7 +194,14 @@ async def refresh_tokens(
         return IdentityError(IdentityErrorCode.TOKEN_INVALID, "刷新凭证无效或已过期, 请重新登录")
     if stored.revoked_at is not None:
         await _revoke_all(session, stored.user_id, now)
-        write_audit(session, actor, "auth.refresh_reused", clock=clock, target_type="User", target_id=stored.user_id)
+        write_audit(
+            session,
+            actor,
+            "auth.refresh_reused",
+            clock=clock,
+            target_type="User",
+            target_id=stored.user_id,
+        )
         return IdentityError(IdentityErrorCode.TOKEN_INVALID, "刷新凭证已被使用, 请重新登录")
     stored.revoked_at = now
     user = await session.get(User, stored.user_id)
@@ -238,7 +251,14 @@ async def create_organisation(
         ),
         clock=clock,
     )
-    write_audit(session, actor, "organisation.create", clock=clock, target_type="Organisation", target_id=org.id)
+    write_audit(
+        session,
+        actor,
+        "organisation.create",
+        clock=clock,
+        target_type="Organisation",
+        target_id=org.id,
+    )
     return org
 
 
@@ -262,7 +282,9 @@ async def _checked_credit_code(session: AsyncSession, draft: OrganisationDraft) 
         )
     if await session.scalar(select(Organisation.id).where(Organisation.credit_code == code)):
         raise IdentityError(
-            IdentityErrorCode.DUPLICATE_CREDIT_CODE, f"统一社会信用代码已登记: {code}", field="creditCode"
+            IdentityErrorCode.DUPLICATE_CREDIT_CODE,
+            f"统一社会信用代码已登记: {code}",
+            field="creditCode",
         )
     return code
 
@@ -280,7 +302,11 @@ async def create_api_key(
     actor.require(Role.OPERATOR)
     org = await require_organisation(session, organisation_id)
     if org.kind is not OrganisationKind.PARTNER:
-        raise IdentityError(IdentityErrorCode.API_KEY_INVALID, "只有电商平台可以使用 API 密钥", field="organisationId")
+        raise IdentityError(
+            IdentityErrorCode.API_KEY_INVALID,
+            "只有电商平台可以使用 API 密钥",
+            field="organisationId",
+        )
     prefix = secrets.new_secret(6)[:8].replace("_", "x").replace("-", "x")
     secret = secrets.new_secret()
     key = ApiKey(
@@ -295,7 +321,9 @@ async def create_api_key(
     )
     session.add(key)
     await session.flush()
-    write_audit(session, actor, "api_key.create", clock=clock, target_type="ApiKey", target_id=key.id)
+    write_audit(
+        session, actor, "api_key.create", clock=clock, target_type="ApiKey", target_id=key.id
+    )
     return key, f"{_API_KEY_TAG}_{prefix}_{secret}"
 
 

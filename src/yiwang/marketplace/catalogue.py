@@ -91,7 +91,9 @@ async def require_category_by_code(
         )
     category = await get_category_by_code(session, code)
     if category is None:
-        raise CatalogueError(CatalogueErrorCode.UNKNOWN_CATEGORY, f"品目不存在: {code}", field=field)
+        raise CatalogueError(
+            CatalogueErrorCode.UNKNOWN_CATEGORY, f"品目不存在: {code}", field=field
+        )
     return category
 
 
@@ -120,7 +122,9 @@ async def create_category(
     if not name or len(name) > 64:
         raise InvalidInput("品目名称不能为空, 且不超过 64 字", field="name")
     if await get_category_by_code(session, code) is not None:
-        raise CatalogueError(CatalogueErrorCode.DUPLICATE_CATEGORY, f"品目编码已存在: {code}", field="code")
+        raise CatalogueError(
+            CatalogueErrorCode.DUPLICATE_CATEGORY, f"品目编码已存在: {code}", field="code"
+        )
     parent = await _parent_category(session, code)
     category = Category(
         code=code,
@@ -132,7 +136,14 @@ async def create_category(
     session.add(category)
     await session.flush()
     record(session, CategoryCreated(category_id=category.id, code=code), clock=clock)
-    write_audit(session, actor, "category.create", clock=clock, target_type="Category", target_id=category.id)
+    write_audit(
+        session,
+        actor,
+        "category.create",
+        clock=clock,
+        target_type="Category",
+        target_id=category.id,
+    )
     return category
 
 
@@ -160,9 +171,15 @@ async def create_product(
 ) -> Product:
     principal = actor.require(Role.SUPPLIER, Role.PARTNER, Role.OPERATOR)
     category = await require_category_by_code(session, draft.category_code.strip().upper())
-    name, brand, model, unit = (_text(v, f, 200) for v, f in (
-        (draft.name, "name"), (draft.brand, "brand"), (draft.model, "model"), (draft.unit, "unit")
-    ))
+    name, brand, model, unit = (
+        _text(v, f, 200)
+        for v, f in (
+            (draft.name, "name"),
+            (draft.brand, "brand"),
+            (draft.model, "model"),
+            (draft.unit, "unit"),
+        )
+    )
     gtin = await _checked_gtin(session, draft.gtin)
     key = codes.match_key(brand, model)
     existing = await session.scalar(select(Product.id).where(Product.match_key == key))
@@ -187,7 +204,9 @@ async def create_product(
     session.add(product)
     await session.flush()
     record(session, ProductCreated(product_id=product.id, category_code=category.code), clock=clock)
-    write_audit(session, actor, "product.create", clock=clock, target_type="Product", target_id=product.id)
+    write_audit(
+        session, actor, "product.create", clock=clock, target_type="Product", target_id=product.id
+    )
     return product
 
 
@@ -203,16 +222,20 @@ async def _checked_gtin(session: AsyncSession, gtin: str | None) -> str | None:
         return None
     gtin = gtin.strip()
     if not codes.gtin_is_valid(gtin):
-        raise CatalogueError(CatalogueErrorCode.INVALID_GTIN, f"商品条码 (GTIN) 无效: {gtin}", field="gtin")
+        raise CatalogueError(
+            CatalogueErrorCode.INVALID_GTIN, f"商品条码 (GTIN) 无效: {gtin}", field="gtin"
+        )
     existing = await session.scalar(select(Product.id).where(Product.gtin == gtin))
     if existing is not None:
         raise CatalogueError(
-            CatalogueErrorCode.DUPLICATE_PRODUCT, f"该条码的商品已存在 (商品 {existing})", field="gtin"
+            CatalogueErrorCode.DUPLICATE_PRODUCT,
+            f"该条码的商品已存在 (商品 {existing})",
+            field="gtin",
         )
     return gtin
 
 
-def _product_query(filters: ProductFilter) -> Select[tuple[Product]]:
+def _product_query(filters: ProductFilter) -> Select[Product]:
     query = select(Product)
     if filters.category_code:
         subtree = select(Category.id).where(Category.code.startswith(filters.category_code.upper()))
@@ -248,7 +271,12 @@ async def list_products(
     max_size: int,
 ) -> Page[Product]:
     return await paginate(
-        session, _product_query(filters), _SORT_KEYS[sort], page, default_size=default_size, max_size=max_size
+        session,
+        _product_query(filters),
+        _SORT_KEYS[sort],
+        page,
+        default_size=default_size,
+        max_size=max_size,
     )
 
 
@@ -294,7 +322,9 @@ async def create_offer(
         supplier_id=principal.organisation_id,
         supplier_sku=sku,
         price_fen=_price_fen(draft.price, "price"),
-        market_price_fen=None if draft.market_price is None else _price_fen(draft.market_price, "marketPrice"),
+        market_price_fen=None
+        if draft.market_price is None
+        else _price_fen(draft.market_price, "marketPrice"),
         stock=_checked_stock(draft.stock),
         status=draft.status,
         created_at=now,
@@ -314,7 +344,9 @@ async def create_offer(
         ),
         clock=clock,
     )
-    write_audit(session, actor, "offer.create", clock=clock, target_type="Offer", target_id=offer.id)
+    write_audit(
+        session, actor, "offer.create", clock=clock, target_type="Offer", target_id=offer.id
+    )
     return offer
 
 
@@ -365,7 +397,12 @@ async def update_offer(
             clock=clock,
         )
     write_audit(
-        session, actor, "offer.update", clock=clock, target_type="Offer", target_id=offer.id,
+        session,
+        actor,
+        "offer.update",
+        clock=clock,
+        target_type="Offer",
+        target_id=offer.id,
         details={"changes": changes},
     )
     return offer
@@ -385,6 +422,9 @@ def _apply(offer: Offer, patch: OfferPatch) -> dict[str, list[Any]]:
     for name, new in wanted.items():
         old = getattr(offer, name)
         if old != new:
-            changes[name] = [str(old) if isinstance(old, OfferStatus) else old, str(new) if isinstance(new, OfferStatus) else new]
+            changes[name] = [
+                str(old) if isinstance(old, OfferStatus) else old,
+                str(new) if isinstance(new, OfferStatus) else new,
+            ]
             setattr(offer, name, new)
     return changes

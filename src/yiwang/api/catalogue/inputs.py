@@ -20,7 +20,9 @@ class SpecInput:
 
 @strawberry.input
 class CreateCategoryInput:
-    code: str = strawberry.field(description="品目 code; its parent (the code less its last two digits) must exist.")
+    code: str = strawberry.field(
+        description="品目 code; its parent (the code less its last two digits) must exist."
+    )
     name: str
     idempotency_key: str | None = None
 
@@ -41,7 +43,9 @@ class CreateProductInput:
 class CreateOfferInput:
     product_id: relay.GlobalID
     supplier_sku: str
-    price: Decimal = strawberry.field(description="Yuan, at most two decimals, as a string: \"4999.00\".")
+    price: Decimal = strawberry.field(
+        description='Yuan, at most two decimals, as a string: "4999.00".'
+    )
     stock: int
     market_price: Decimal | None = None
     status: OfferStatus = OfferStatus.ON_SHELF  # type: ignore[valid-type]
@@ -59,7 +63,9 @@ class UpdateOfferInput:
 
 @strawberry.input
 class ProductFilter:
-    category_code: str | None = strawberry.field(default=None, description="A 品目 code; its whole subtree matches.")
+    category_code: str | None = strawberry.field(
+        default=None, description="A 品目 code; its whole subtree matches."
+    )
     brand: str | None = None
     name_contains: str | None = None
     supplier_id: relay.GlobalID | None = None

@@ -16,7 +16,9 @@ from yiwang.marketplace import catalogue, models
 
 @strawberry.type
 class CatalogueQuery:
-    @strawberry.field(description="Categories one level below `parentCode`, or the roots (A, B, C).")
+    @strawberry.field(
+        description="Categories one level below `parentCode`, or the roots (A, B, C)."
+    )
     async def categories(self, info: Info, parent_code: str | None = None) -> list[Category]:
         async with info.context.db.reader() as session:
             rows = await catalogue.list_categories(session, parent_code=parent_code)
@@ -44,7 +46,10 @@ class CatalogueQuery:
         filters = _filters(filter)
         async with ctx.db.reader() as session:
             page = await catalogue.list_products(
-                session, filters, sort, page_request(first=first, after=after, last=last, before=before),
+                session,
+                filters,
+                sort,
+                page_request(first=first, after=after, last=last, before=before),
                 **page_limits(ctx.settings),
             )
         return to_connection(ProductConnection, page, Product.from_model)
@@ -60,7 +65,11 @@ class CatalogueQuery:
 def _filters(given: inputs.ProductFilter | None) -> catalogue.ProductFilter:
     if given is None:
         return catalogue.ProductFilter()
-    supplier_id = None if given.supplier_id is None else decode_id(given.supplier_id, "Organisation", field="supplierId")
+    supplier_id = (
+        None
+        if given.supplier_id is None
+        else decode_id(given.supplier_id, "Organisation", field="supplierId")
+    )
     return catalogue.ProductFilter(
         category_code=given.category_code,
         brand=given.brand,
@@ -98,20 +107,32 @@ async def _offer_by_id(session: AsyncSession, offer_id: int) -> models.Offer | N
 @strawberry.type
 class CatalogueMutation:
     @strawberry.mutation(description="Operators add a 品目 under an existing parent.")
-    async def create_category(self, info: Info, input: inputs.CreateCategoryInput) -> CreateCategoryPayload:
+    async def create_category(
+        self, info: Info, input: inputs.CreateCategoryInput
+    ) -> CreateCategoryPayload:
         draft = catalogue.CategoryDraft(code=input.code, name=input.name)
 
         async def action(session: AsyncSession, actor: Actor) -> models.Category:
-            return await catalogue.create_category(session, draft, actor=actor, clock=info.context.clock)
+            return await catalogue.create_category(
+                session, draft, actor=actor, clock=info.context.clock
+            )
 
-        spec = Idempotent("createCategory", input.idempotency_key, {"code": input.code, "name": input.name}, _category_by_id)
+        spec = Idempotent(
+            "createCategory",
+            input.idempotency_key,
+            {"code": input.code, "name": input.name},
+            _category_by_id,
+        )
         outcome = await perform_create(info, spec, action)
         return CreateCategoryPayload(
-            category=Category.from_model(outcome.value) if outcome.value else None, errors=outcome.errors
+            category=Category.from_model(outcome.value) if outcome.value else None,
+            errors=outcome.errors,
         )
 
     @strawberry.mutation(description="Suppliers, partners and operators add a product (SPU).")
-    async def create_product(self, info: Info, input: inputs.CreateProductInput) -> CreateProductPayload:
+    async def create_product(
+        self, info: Info, input: inputs.CreateProductInput
+    ) -> CreateProductPayload:
         draft = catalogue.ProductDraft(
             category_code=input.category_code,
             name=input.name,
@@ -123,12 +144,17 @@ class CatalogueMutation:
         )
 
         async def action(session: AsyncSession, actor: Actor) -> models.Product:
-            return await catalogue.create_product(session, draft, actor=actor, clock=info.context.clock)
+            return await catalogue.create_product(
+                session, draft, actor=actor, clock=info.context.clock
+            )
 
-        spec = Idempotent("createProduct", input.idempotency_key, _as_request(draft), catalogue.get_product)
+        spec = Idempotent(
+            "createProduct", input.idempotency_key, _as_request(draft), catalogue.get_product
+        )
         outcome = await perform_create(info, spec, action)
         return CreateProductPayload(
-            product=Product.from_model(outcome.value) if outcome.value else None, errors=outcome.errors
+            product=Product.from_model(outcome.value) if outcome.value else None,
+            errors=outcome.errors,
         )
 
     @strawberry.mutation(description="A supplier or partner offers a product at its price.")
@@ -142,28 +168,45 @@ class CatalogueMutation:
                 stock=input.stock,
                 status=input.status,
             )
-            return await catalogue.create_offer(session, draft, actor=actor, clock=info.context.clock)
+            return await catalogue.create_offer(
+                session, draft, actor=actor, clock=info.context.clock
+            )
 
         request = {
-            "productId": str(input.product_id), "sku": input.supplier_sku, "price": input.price,
-            "marketPrice": input.market_price, "stock": input.stock, "status": input.status,
+            "productId": str(input.product_id),
+            "sku": input.supplier_sku,
+            "price": input.price,
+            "marketPrice": input.market_price,
+            "stock": input.stock,
+            "status": input.status,
         }
         spec = Idempotent("createOffer", input.idempotency_key, request, _offer_by_id)
         outcome = await perform_create(info, spec, action)
-        return OfferPayload(offer=Offer.from_model(outcome.value) if outcome.value else None, errors=outcome.errors)
+        return OfferPayload(
+            offer=Offer.from_model(outcome.value) if outcome.value else None, errors=outcome.errors
+        )
 
-    @strawberry.mutation(description="The offer's owner changes its price, market price, stock or shelf status.")
+    @strawberry.mutation(
+        description="The offer's owner changes its price, market price, stock or shelf status."
+    )
     async def update_offer(self, info: Info, input: inputs.UpdateOfferInput) -> OfferPayload:
         patch = catalogue.OfferPatch(
-            price=input.price, market_price=input.market_price, stock=input.stock, status=input.status
+            price=input.price,
+            market_price=input.market_price,
+            stock=input.stock,
+            status=input.status,
         )
 
         async def action(session: AsyncSession, actor: Actor) -> models.Offer:
             offer_id = decode_id(input.id, "Offer", field="id")
-            return await catalogue.update_offer(session, offer_id, patch, actor=actor, clock=info.context.clock)
+            return await catalogue.update_offer(
+                session, offer_id, patch, actor=actor, clock=info.context.clock
+            )
 
         outcome = await perform(info, action)
-        return OfferPayload(offer=Offer.from_model(outcome.value) if outcome.value else None, errors=outcome.errors)
+        return OfferPayload(
+            offer=Offer.from_model(outcome.value) if outcome.value else None, errors=outcome.errors
+        )
 
 
 def _as_request(draft: catalogue.ProductDraft) -> dict[str, object]:

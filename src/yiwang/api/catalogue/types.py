@@ -12,7 +12,9 @@ from yiwang.api.relay import int_ids
 from yiwang.marketplace import models
 from yiwang.marketplace.catalogue import ProductSort as ProductSortEnum
 
-OfferStatus = strawberry.enum(models.OfferStatus, description="Whether buyers can see and order the offer.")
+OfferStatus = strawberry.enum(
+    models.OfferStatus, description="Whether buyers can see and order the offer."
+)
 SpecKind = strawberry.enum(models.SpecKind, description="How a spec value is to be read.")
 ProductSort = strawberry.enum(ProductSortEnum, description="Orderings of the product list.")
 
@@ -27,7 +29,9 @@ class Category(relay.Node):
 
     @classmethod
     def from_model(cls, row: models.Category) -> "Category":
-        return cls(id=row.id, code=row.code, name=row.name, level=row.level, parent_id=row.parent_id)
+        return cls(
+            id=row.id, code=row.code, name=row.name, level=row.level, parent_id=row.parent_id
+        )
 
     @strawberry.field(description="The category one level up; null at the root.")
     async def parent(self, info: Info) -> "Category | None":
@@ -37,7 +41,7 @@ class Category(relay.Node):
         return Category.from_model(row) if row else None
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
+    async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
         rows = await info.context.loaders.category_by_id.load_many(int_ids(node_ids))
@@ -52,7 +56,9 @@ class SpecValue:
     unit: str | None
 
 
-@strawberry.type(description="A product (SPU): one make and model, offered by one or more suppliers.")
+@strawberry.type(
+    description="A product (SPU): one make and model, offered by one or more suppliers."
+)
 class Product(relay.Node):
     id: relay.NodeID[int]
     name: str
@@ -74,7 +80,12 @@ class Product(relay.Node):
             unit=row.unit,
             gtin=row.gtin,
             specs=[
-                SpecValue(key=s["key"], kind=models.SpecKind(s["kind"]), value=s["value"], unit=s.get("unit"))
+                SpecValue(
+                    key=s["key"],
+                    kind=models.SpecKind(s["kind"]),
+                    value=s["value"],
+                    unit=s.get("unit"),
+                )
                 for s in row.specs
             ],
             created_at=row.created_at,
@@ -98,7 +109,7 @@ class Product(relay.Node):
         return Money.from_fen(min(r.price_fen for r in rows)) if rows else None
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
+    async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
         rows = await info.context.loaders.product_by_id.load_many(int_ids(node_ids))
@@ -108,7 +119,9 @@ class Product(relay.Node):
 @strawberry.type(description="One supplier's SKU of a product, at its price.")
 class Offer(relay.Node):
     id: relay.NodeID[int]
-    supplier_sku: str = strawberry.field(description="The supplier's own SKU code, unique per supplier.")
+    supplier_sku: str = strawberry.field(
+        description="The supplier's own SKU code, unique per supplier."
+    )
     price: Money
     market_price: Money | None = strawberry.field(
         description="Market reference price (e.g. the platform's public price) when known."
@@ -146,7 +159,7 @@ class Offer(relay.Node):
         return Product.from_model(row)
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
+    async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
         rows = await info.context.loaders.offer_by_id.load_many(int_ids(node_ids))

@@ -7,7 +7,14 @@ from strawberry import relay
 
 from yiwang.api.context import Info
 from yiwang.api.errors import UserError
-from yiwang.api.identity.types import AuthTokens, Organisation, OrganisationKind, Region, SupplierSize, Viewer
+from yiwang.api.identity.types import (
+    AuthTokens,
+    Organisation,
+    OrganisationKind,
+    Region,
+    SupplierSize,
+    Viewer,
+)
 from yiwang.api.mutations import Idempotent, decode_id, perform, perform_create
 from yiwang.core.errors import Unauthenticated
 from yiwang.core.principal import Actor
@@ -51,7 +58,9 @@ class IdentityQuery:
     async def regions(self, info: Info, parent_code: str | None = None) -> list[Region]:
         query = select(models.Region).order_by(models.Region.code)
         query = query.where(
-            models.Region.parent_code.is_(None) if parent_code is None else models.Region.parent_code == parent_code
+            models.Region.parent_code.is_(None)
+            if parent_code is None
+            else models.Region.parent_code == parent_code
         )
         async with info.context.db.reader() as session:
             rows = (await session.scalars(query)).all()
@@ -120,7 +129,9 @@ def _tokens(pair: service.TokenPair) -> AuthTokens:
     )
 
 
-def _auth_payload(result: service.TokenPair | IdentityError | None, errors: list[UserError]) -> AuthPayload:
+def _auth_payload(
+    result: service.TokenPair | IdentityError | None, errors: list[UserError]
+) -> AuthPayload:
     if isinstance(result, IdentityError):
         return AuthPayload(tokens=None, errors=[UserError.from_domain(result)])
     return AuthPayload(tokens=_tokens(result) if result else None, errors=errors)
@@ -133,14 +144,20 @@ async def _anonymous_actor(info: Info) -> Actor:
 
 @strawberry.type
 class IdentityMutation:
-    @strawberry.mutation(description="Exchange a username and password for tokens. Repeated failures lock the account.")
+    @strawberry.mutation(
+        description="Exchange a username and password for tokens; repeated failures lock it."
+    )
     async def login(self, info: Info, input: LoginInput) -> AuthPayload:
         ctx = info.context
         actor = await _anonymous_actor(info)
         async with ctx.db.unit_of_work() as session:
             result = await service.login(
-                session, input.username, input.password,
-                policy=token_policy(ctx.settings), actor=actor, clock=ctx.clock,
+                session,
+                input.username,
+                input.password,
+                policy=token_policy(ctx.settings),
+                actor=actor,
+                clock=ctx.clock,
             )
         return _auth_payload(result, [])
 
@@ -150,12 +167,18 @@ class IdentityMutation:
         actor = await _anonymous_actor(info)
         async with ctx.db.unit_of_work() as session:
             result = await service.refresh_tokens(
-                session, input.refresh_token, policy=token_policy(ctx.settings), actor=actor, clock=ctx.clock
+                session,
+                input.refresh_token,
+                policy=token_policy(ctx.settings),
+                actor=actor,
+                clock=ctx.clock,
             )
         return _auth_payload(result, [])
 
     @strawberry.mutation(description="Operators register an organisation of any kind.")
-    async def create_organisation(self, info: Info, input: CreateOrganisationInput) -> CreateOrganisationPayload:
+    async def create_organisation(
+        self, info: Info, input: CreateOrganisationInput
+    ) -> CreateOrganisationPayload:
         draft = service.OrganisationDraft(
             kind=input.kind,
             name=input.name,
@@ -170,7 +193,9 @@ class IdentityMutation:
         )
 
         async def action(session: AsyncSession, actor: Actor) -> models.Organisation:
-            return await service.create_organisation(session, draft, actor=actor, clock=info.context.clock)
+            return await service.create_organisation(
+                session, draft, actor=actor, clock=info.context.clock
+            )
 
         async def reload(session: AsyncSession, org_id: int) -> models.Organisation | None:
             return await session.get(models.Organisation, org_id)
@@ -182,16 +207,25 @@ class IdentityMutation:
             errors=outcome.errors,
         )
 
-    @strawberry.mutation(description="Operators issue an API key to an e-commerce partner; it is shown once.")
+    @strawberry.mutation(
+        description="Operators issue an API key to an e-commerce partner; it is shown once."
+    )
     async def create_api_key(self, info: Info, input: CreateApiKeyInput) -> CreateApiKeyPayload:
         async def action(session: AsyncSession, actor: Actor) -> tuple[models.ApiKey, str]:
             org_id = decode_id(input.organisation_id, "Organisation", field="organisationId")
             return await service.create_api_key(
-                session, org_id, input.name, scopes=input.scopes, actor=actor, clock=info.context.clock
+                session,
+                org_id,
+                input.name,
+                scopes=input.scopes,
+                actor=actor,
+                clock=info.context.clock,
             )
 
         outcome = await perform(info, action)
         if outcome.value is None:
             return CreateApiKeyPayload(key_id=None, prefix=None, secret=None, errors=outcome.errors)
         key, secret = outcome.value
-        return CreateApiKeyPayload(key_id=strawberry.ID(str(key.id)), prefix=key.prefix, secret=secret, errors=[])
+        return CreateApiKeyPayload(
+            key_id=strawberry.ID(str(key.id)), prefix=key.prefix, secret=secret, errors=[]
+        )

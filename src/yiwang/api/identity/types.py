@@ -1,6 +1,5 @@
 from collections.abc import Iterable
 from datetime import datetime
-
 from typing import Any
 
 import strawberry
@@ -12,9 +11,12 @@ from yiwang.core.principal import Role as RoleEnum
 from yiwang.identity import models
 
 Role = strawberry.enum(RoleEnum, description="What a user may do.")
-OrganisationKind = strawberry.enum(models.OrganisationKind, description="The five kinds of organisation.")
+OrganisationKind = strawberry.enum(
+    models.OrganisationKind, description="The five kinds of organisation."
+)
 SupplierSize = strawberry.enum(
-    models.SupplierSize, description="企业规模 under 工信部联企业〔2011〕300号: large, medium, small, micro."
+    models.SupplierSize,
+    description="企业规模 under 工信部联企业〔2011〕300号: large, medium, small, micro.",
 )
 
 
@@ -30,13 +32,17 @@ class Region:
         return cls(code=row.code, name=row.name, level=row.level, parent_code=row.parent_code)
 
 
-@strawberry.type(description="A purchasing unit, supplier, e-commerce partner, operator or supervision department.")
+@strawberry.type(
+    description="A purchasing unit, supplier, e-commerce partner, operator or supervisor."
+)
 class Organisation(relay.Node):
     id: relay.NodeID[int]
     name: str
     kind: OrganisationKind  # type: ignore[valid-type]
     region_code: str
-    credit_code: str | None = strawberry.field(description="统一社会信用代码 (18 characters, check character verified).")
+    credit_code: str | None = strawberry.field(
+        description="统一社会信用代码 (18 characters, check character verified)."
+    )
     supplier_size: SupplierSize | None  # type: ignore[valid-type]
     is_disabled_welfare: bool = strawberry.field(description="残疾人福利性单位.")
     is_prison_enterprise: bool = strawberry.field(description="监狱企业.")
@@ -55,7 +61,7 @@ class Organisation(relay.Node):
         )
 
     @classmethod
-    async def resolve_nodes(  # type: ignore[override]
+    async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Any]:
         rows = await info.context.loaders.organisation_by_id.load_many(int_ids(node_ids))
@@ -72,12 +78,12 @@ class Viewer:
     last_login_at: datetime | None
 
 
-@strawberry.type(description="A short-lived access token (JWT, `Authorization: Bearer …`) and a refresh token.")
+@strawberry.type(
+    description="A short-lived access token (JWT, `Authorization: Bearer …`) and a refresh token."
+)
 class AuthTokens:
     access_token: str
     access_token_expires_at: datetime
     refresh_token: str = strawberry.field(description="Single use: refreshing returns a new one.")
     refresh_token_expires_at: datetime
     token_type: str = "Bearer"
-
-
