@@ -34,7 +34,8 @@ async def migrated_db(database_url: str) -> AsyncIterator[Database]:
     db = Database(database_url)
     if db.dialect == "postgresql":
         async with db.engine.begin() as conn:
-            await conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            await conn.execute(text("DROP SCHEMA public CASCADE"))
+            await conn.execute(text("CREATE SCHEMA public"))
     # Alembic runs its own event loop; give it a thread.
     await asyncio.to_thread(command.upgrade, alembic_config(database_url), "head")
     yield db

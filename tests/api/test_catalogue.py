@@ -1,3 +1,4 @@
+import asyncio
 from typing import Any
 
 import httpx
@@ -297,3 +298,19 @@ def _gid(type_name: str, pk: int) -> str:
     import base64
 
     return base64.b64encode(f"{type_name}:{pk}".encode()).decode()
+
+
+async def test_concurrent_retries_with_one_key_make_one_row(
+    client: httpx.AsyncClient, db: Database
+) -> None:
+    operator = await factories.member(db, Role.OPERATOR)
+    variables = {"code": "C", "name": "服务", "key": "same-key"}
+    bodies = await asyncio.gather(
+        *(
+            gql(client, CREATE_CATEGORY, variables, headers=factories.bearer(operator))
+            for _ in range(6)
+        )
+    )
+    assert {b["data"]["createCategory"]["category"]["id"] for b in bodies} != {None}
+    assert len({b["data"]["createCategory"]["category"]["id"] for b in bodies}) == 1
+    assert (await _counts(db))["category"] == 1

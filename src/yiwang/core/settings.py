@@ -1,5 +1,4 @@
 from functools import lru_cache
-from pathlib import Path
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -25,7 +24,6 @@ class Settings(BaseSettings):
     max_query_depth: int = Field(default=12, ge=2)
     max_aliases: int = Field(default=30, ge=1)
     max_tokens: int = Field(default=5000, ge=100)
-    media_dir: Path = Path("var/media")
     log_level: str = "INFO"
 
     def require_signing_key(self) -> None:
