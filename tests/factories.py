@@ -43,6 +43,7 @@ async def regions(db: Database) -> None:
         ("331102", "莲都区", "331100", 3),
         ("320000", "江苏省", None, 1),
         ("320400", "常州市", "320000", 2),
+        ("320402", "天宁区", "320400", 3),
     ]
     async with db.unit_of_work() as s:
         for code, name, parent, level in rows:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from sqlalchemy import select
 from strawberry.dataloader import DataLoader
 
+from yiwang.identity import directory
 from yiwang.identity.models import Organisation
 from yiwang.marketplace import catalogue
 from yiwang.marketplace.models import Category, Offer, Product
@@ -16,13 +17,13 @@ from yiwang.marketplace.models import Category, Offer, Product
 if TYPE_CHECKING:
     from yiwang.api.context import Context
 
-M = TypeVar("M", Organisation, Category, Product, Offer)
+M = TypeVar("M", Category, Product, Offer)
 
 
 class Loaders:
     def __init__(self, ctx: "Context") -> None:
         self._ctx = ctx
-        self.organisation_by_id = DataLoader(self._by_id(Organisation))
+        self.organisation_by_id = DataLoader(self._visible_organisations)
         self.category_by_id = DataLoader(self._by_id(Category))
         self.product_by_id = DataLoader(self._by_id(Product))
         self.offer_by_id = DataLoader(self._visible_offers)
@@ -36,6 +37,15 @@ class Loaders:
             return [found.get(i) for i in ids]
 
         return load
+
+    async def _visible_organisations(self, ids: list[int]) -> list[Organisation | None]:
+        viewer = await self._ctx.viewer()
+        async with self._ctx.db.reader() as session:
+            query = select(Organisation).where(
+                Organisation.id.in_(ids), directory.visible_organisations(viewer)
+            )
+            found = {o.id: o for o in (await session.scalars(query)).all()}
+        return [found.get(i) for i in ids]
 
     async def _visible_offers(self, ids: list[int]) -> list[Offer | None]:
         viewer = await self._ctx.viewer()

@@ -243,16 +243,11 @@ def _product_query(filters: ProductFilter) -> Select[Product]:
     if filters.brand:
         query = query.where(Product.brand == filters.brand)
     if filters.name_contains:
-        pattern = f"%{_escape_like(filters.name_contains.strip())}%"
-        query = query.where(Product.name.like(pattern, escape="\\"))
+        query = query.where(Product.name.contains(filters.name_contains.strip(), autoescape=True))
     if filters.supplier_id is not None:
         offered = select(Offer.product_id).where(Offer.supplier_id == filters.supplier_id)
         query = query.where(Product.id.in_(offered))
     return query
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 _SORT_KEYS = {

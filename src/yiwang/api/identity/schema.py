@@ -10,16 +10,18 @@ from yiwang.api.errors import UserError
 from yiwang.api.identity.types import (
     AuthTokens,
     Organisation,
+    OrganisationConnection,
     OrganisationKind,
     Region,
     SupplierSize,
     Viewer,
 )
 from yiwang.api.mutations import Idempotent, decode_id, perform, perform_create
+from yiwang.api.relay import page_limits, page_request, to_connection
 from yiwang.core.errors import Unauthenticated
 from yiwang.core.principal import Actor
 from yiwang.core.settings import Settings
-from yiwang.identity import models, service
+from yiwang.identity import directory, models, service
 from yiwang.identity.errors import IdentityError
 
 
@@ -31,6 +33,15 @@ def token_policy(settings: Settings) -> service.TokenPolicy:
         max_failures=settings.login_max_failures,
         lock_duration=timedelta(minutes=settings.login_lock_minutes),
     )
+
+
+@strawberry.input
+class OrganisationFilter:
+    kind: OrganisationKind | None = None  # type: ignore[valid-type]
+    region_code: str | None = strawberry.field(
+        default=None, description="A region code; its whole subtree matches."
+    )
+    name_contains: str | None = None
 
 
 @strawberry.type
@@ -53,6 +64,34 @@ class IdentityQuery:
             organisation=Organisation.from_model(org),
             last_login_at=user.last_login_at,
         )
+
+    @strawberry.field(
+        description=(
+            "Organisations you may see: operators all, supervisors their region's subtree, "
+            "everyone the directory of suppliers and partners (and their own organisation)."
+        )
+    )
+    async def organisations(
+        self,
+        info: Info,
+        filter: OrganisationFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> OrganisationConnection:
+        ctx = info.context
+        viewer = await ctx.viewer()
+        given = filter or OrganisationFilter()
+        filters = directory.OrganisationFilter(
+            kind=given.kind, region_code=given.region_code, name_contains=given.name_contains
+        )
+        request = page_request(first=first, after=after, last=last, before=before)
+        async with ctx.db.reader() as session:
+            page = await directory.list_organisations(
+                session, viewer, filters, request, **page_limits(ctx.settings)
+            )
+        return to_connection(OrganisationConnection, page, Organisation.from_model)
 
     @strawberry.field(description="Regions one level below `parentCode`, or the provinces.")
     async def regions(self, info: Info, parent_code: str | None = None) -> list[Region]:

@@ -87,3 +87,8 @@ class AuthTokens:
     refresh_token: str = strawberry.field(description="Single use: refreshing returns a new one.")
     refresh_token_expires_at: datetime
     token_type: str = "Bearer"
+
+
+@strawberry.type(description="A page of organisations.")
+class OrganisationConnection(relay.Connection[Organisation]):
+    pass
