@@ -116,3 +116,27 @@ async def test_node_finds_any_object_by_its_global_id(
     assert body["data"]["node"] == {"__typename": "Product", "name": _names(first)[0]}
     missing = await gql(client, 'query { node(id: "UHJvZHVjdDo5OTk5OTk=") { id } }')
     assert missing["data"]["node"] is None
+
+
+async def test_the_category_tree_is_browsed_level_by_level(
+    client: httpx.AsyncClient, catalogue: list[str]
+) -> None:
+    query = "{ categories { code children { code children { code } } } }"
+    body = await gql(client, query)
+    assert body["data"]["categories"] == [
+        {
+            "code": "A",
+            "children": [
+                {"code": "A02", "children": [{"code": "A0201"}]},
+                {"code": "A05", "children": [{"code": "A0501"}]},
+            ],
+        }
+    ]
+    leaf = await gql(
+        client, '{ category(code: "A02010104") { name parent { code } children { code } } }'
+    )
+    assert leaf["data"]["category"] == {
+        "name": "台式计算机",
+        "parent": {"code": "A020101"},
+        "children": [],
+    }

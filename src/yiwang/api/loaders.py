@@ -27,6 +27,7 @@ class Loaders:
         self.category_by_id = DataLoader(self._by_id(Category))
         self.product_by_id = DataLoader(self._by_id(Product))
         self.offer_by_id = DataLoader(self._visible_offers)
+        self.categories_by_parent_id = DataLoader(self._child_categories)
         self.offers_by_product_id = DataLoader(self._offers_by_product)
 
     def _by_id(self, model: type[M]) -> Callable[[list[int]], Awaitable[Sequence[M | None]]]:
@@ -37,6 +38,11 @@ class Loaders:
             return [found.get(i) for i in ids]
 
         return load
+
+    async def _child_categories(self, parent_ids: list[int]) -> list[list[Category]]:
+        async with self._ctx.db.reader() as session:
+            grouped = await catalogue.children_of(session, parent_ids)
+        return [grouped[pid] for pid in parent_ids]
 
     async def _visible_organisations(self, ids: list[int]) -> list[Organisation | None]:
         viewer = await self._ctx.viewer()

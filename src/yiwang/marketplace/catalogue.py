@@ -107,6 +107,15 @@ async def list_categories(session: AsyncSession, *, parent_code: str | None) -> 
     return list((await session.scalars(query)).all())
 
 
+async def children_of(session: AsyncSession, parent_ids: list[int]) -> dict[int, list[Category]]:
+    query = select(Category).where(Category.parent_id.in_(parent_ids)).order_by(Category.code)
+    grouped: dict[int, list[Category]] = {pid: [] for pid in parent_ids}
+    for category in (await session.scalars(query)).all():
+        assert category.parent_id is not None
+        grouped[category.parent_id].append(category)
+    return grouped
+
+
 async def create_category(
     session: AsyncSession, draft: CategoryDraft, *, actor: Actor, clock: Clock
 ) -> Category:

@@ -40,6 +40,11 @@ class Category(relay.Node):
         row = await info.context.loaders.category_by_id.load(self.parent_id)
         return Category.from_model(row) if row else None
 
+    @strawberry.field(description="The categories one level down, by code.")
+    async def children(self, info: Info) -> list["Category"]:
+        rows = await info.context.loaders.categories_by_parent_id.load(self.id)
+        return [Category.from_model(r) for r in rows]
+
     @classmethod
     async def resolve_nodes(
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
