@@ -2,16 +2,26 @@
 
 With `Accept: application/graphql-response+json` the spec wants that media type back and a 4xx
 status when the request never reached execution (parse, validation, variable coercion errors).
-Plain `application/json` clients keep getting 200, as the spec's legacy watershed allows.
+Plain `application/json` clients (wildcards and a missing Accept included) keep getting 200, as
+the spec's legacy watershed allows. Malformed HTTP requests get a 4xx and a GraphQL-shaped body.
 """
 
+import json
+from http import HTTPStatus
 from typing import Any
 
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.base import BaseRequestProtocol
+from strawberry.http.parse_content_type import parse_content_type
+from strawberry.http.types import QueryParams
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
 from yiwang.api.context import Context, Credentials
@@ -23,26 +33,35 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 
 
-def _accepted_media_type(accept: str) -> str:
-    """The first of our two media types that the client accepts, in its order of preference."""
+def _response_media_type(accept: str) -> str:
+    """`application/graphql-response+json` when the client names it and prefers it; else JSON."""
     ranked = []
     for position, part in enumerate(accept.split(",")):
-        media, _, params = part.strip().partition(";")
-        quality = 1.0
-        for param in params.split(";"):
-            name, _, value = param.strip().partition("=")
-            if name == "q":
-                try:
-                    quality = float(value)
-                except ValueError:
-                    quality = 0.0
-        ranked.append((-quality, position, media.strip().lower()))
+        media, *params = (piece.strip() for piece in part.split(";"))
+        quality = _quality(params)
+        if quality > 0:
+            ranked.append((-quality, position, media.lower()))
     for _, _, media in sorted(ranked):
-        if media in (GRAPHQL_RESPONSE, "application/*", "*/*"):
+        if media == GRAPHQL_RESPONSE:
             return GRAPHQL_RESPONSE
-        if media == JSON:
+        if media in (JSON, "application/*", "*/*"):
             return JSON
-    return JSON if not accept.strip() else ""
+    return JSON
+
+
+def _quality(params: list[str]) -> float:
+    for param in params:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "q":
+            try:
+                return float(value)
+            except ValueError:
+                return 0.0
+    return 1.0
+
+
+def _content_type(headers: Headers) -> str:
+    return f"{_response_media_type(headers.get('accept', ''))}; charset=utf-8"
 
 
 class YiwangGraphQL(GraphQL[Context, None]):
@@ -52,48 +71,131 @@ class YiwangGraphQL(GraphQL[Context, None]):
         self._settings = settings
         self._clock = clock
 
-    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope, receive)
+        try:
+            response = await self.run(request)
+        except HTTPException as error:
+            response = self._malformed_request_response(request, error)
+        await response(scope, receive, send)
+
+    def _malformed_request_response(self, request: Request, error: HTTPException) -> Response:
+        """Strawberry refuses malformed requests in plain text; we answer with a GraphQL error."""
+        code = HTTPStatus(error.status_code).name
+        body = {"errors": [{"message": error.reason, "extensions": {"code": code}}]}
+        response = Response(self.encode_json(body), status_code=error.status_code)
+        response.headers["content-type"] = _content_type(request.headers)
+        if error.status_code == HTTPStatus.METHOD_NOT_ALLOWED:
+            # GET is refused only for mutations.
+            response.headers["allow"] = "POST" if request.method == "GET" else "GET, POST"
+        return response
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
         headers = request.headers
-        auth = headers.get("authorization", "")
-        scheme, _, token = auth.partition(" ")
+        scheme, _, token = headers.get("authorization", "").partition(" ")
+        bearer_token = token.strip() if scheme.lower() == "bearer" else ""
         client = request.client.host if request.client else None
         return Context(
             db=self._db,
             settings=self._settings,
             clock=self._clock,
             credentials=Credentials(
-                bearer_token=token.strip() if scheme.lower() == "bearer" and token.strip() else None,
+                bearer_token=bearer_token or None,
                 api_key=headers.get("x-api-key") or None,
             ),
             client_address=client,
             request_id=request.scope.get("state", {}).get("request_id", "-"),
         )
 
-    async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
-        result = await super().execute_single(*args, **kwargs)
-        sub_response: Response = kwargs["sub_response"]
-        if result.data is None and result.errors and not _reached_execution(result):
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        """Without the IDE (debug off), a GET without a query is a bad request, not a 404."""
+        return self.graphql_ide is not None and super().should_render_graphql_ide(request)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        parsed = super().parse_json(data)
+        if not isinstance(parsed, dict | list):
+            raise HTTPException(400, "The request body must be a JSON object.")
+        return parsed
+
+    def parse_query_params(self, params: QueryParams) -> dict[str, Any]:
+        """A GET's `variables` and `extensions` are JSON text; left empty, they are absent."""
+        parsed: dict[str, Any] = dict(params)
+        for name in ("variables", "extensions"):
+            text = parsed.get(name)
+            try:
+                parsed[name] = self.decode_json(text) if text else None
+            except json.JSONDecodeError as error:
+                raise HTTPException(400, f"The `{name}` parameter is not valid JSON.") from error
+        return parsed
+
+    async def parse_http_body(
+        self, request: AsyncHTTPRequestAdapter
+    ) -> GraphQLRequestData | list[GraphQLRequestData]:
+        if request.method == "POST" and parse_content_type(request.content_type or "")[0] != JSON:
+            raise HTTPException(415, "Send the POST body as `application/json`.")
+        parsed = await super().parse_http_body(request)
+        for operation in parsed if isinstance(parsed, list) else [parsed]:
+            if not isinstance(operation.operation_name, str | None):
+                raise HTTPException(400, "`operationName` must be a string or null.")
+        return parsed
+
+    async def execute_single(
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        try:
+            result = await super().execute_single(
+                request=request,
+                request_adapter=request_adapter,
+                sub_response=sub_response,
+                context=context,
+                root_value=root_value,
+                request_data=request_data,
+            )
+        except HTTPException as error:
+            if isinstance(error.__cause__, InvalidOperationTypeError):
+                # A mutation sent with GET: the spec's status is 405, strawberry's 400.
+                raise HTTPException(405, error.reason) from error.__cause__
+            raise
+        graphql_response = sub_response.headers["content-type"].startswith(GRAPHQL_RESPONSE)
+        if graphql_response and _never_executed(result):
             sub_response.status_code = 400
         return result
+
+    async def process_result(
+        self, request: Request, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
+        response = await super().process_result(request, result)
+        if _never_executed(result):
+            # The GraphQL spec: a request that fails before execution has no `data` entry.
+            del response["data"]
+        return response
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        sub_response = await super().get_sub_response(request)
+        sub_response.headers["content-type"] = _content_type(request.headers)
+        return sub_response
 
     def create_response(
         self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
     ) -> Response:
         response = super().create_response(response_data, sub_response)
-        media = getattr(sub_response, "yiwang_media_type", JSON)
-        if media == JSON and response.status_code == 400:
-            response.status_code = 200  # legacy clients get request errors with 200, per the spec
-        response.headers["content-type"] = f"{media}; charset=utf-8"
+        # Strawberry's `application/json` plus ours, copied from the sub-response: keep only ours.
+        response.headers["content-type"] = sub_response.headers["content-type"]
         return response
 
-    async def get_sub_response(self, request: Request | WebSocket) -> Response:
-        sub_response = await super().get_sub_response(request)
-        media = _accepted_media_type(request.headers.get("accept", ""))
-        if isinstance(request, Request) and not media and request.method in ("GET", "POST"):
-            media = JSON
-        sub_response.yiwang_media_type = media or JSON  # type: ignore[attr-defined]
-        return sub_response
 
-
-def _reached_execution(result: ExecutionResult) -> bool:
-    return any(error.path for error in result.errors or [])
+def _never_executed(result: ExecutionResult) -> bool:
+    """Parse, validation and variable coercion errors: no data, and no error at a field's path."""
+    errors = result.errors or []
+    return result.data is None and bool(errors) and not any(error.path for error in errors)
