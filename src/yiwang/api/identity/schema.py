@@ -168,15 +168,14 @@ def _tokens(pair: service.TokenPair) -> AuthTokens:
     )
 
 
-def _auth_payload(
-    result: service.TokenPair | IdentityError | None, errors: list[UserError]
-) -> AuthPayload:
+def _auth_payload(result: service.TokenPair | IdentityError) -> AuthPayload:
     if isinstance(result, IdentityError):
         return AuthPayload(tokens=None, errors=[UserError.from_domain(result)])
-    return AuthPayload(tokens=_tokens(result) if result else None, errors=errors)
+    return AuthPayload(tokens=_tokens(result), errors=[])
 
 
-async def _anonymous_actor(info: Info) -> Actor:
+def _anonymous_actor(info: Info) -> Actor:
+    """Logging in ignores any token: the actor is only where the request came from."""
     ctx = info.context
     return Actor(principal=None, client_address=ctx.client_address, request_id=ctx.request_id)
 
@@ -188,7 +187,7 @@ class IdentityMutation:
     )
     async def login(self, info: Info, input: LoginInput) -> AuthPayload:
         ctx = info.context
-        actor = await _anonymous_actor(info)
+        actor = _anonymous_actor(info)
         async with ctx.db.unit_of_work() as session:
             result = await service.login(
                 session,
@@ -198,12 +197,12 @@ class IdentityMutation:
                 actor=actor,
                 clock=ctx.clock,
             )
-        return _auth_payload(result, [])
+        return _auth_payload(result)
 
     @strawberry.mutation(description="Exchange a refresh token (once) for a new pair.")
     async def refresh_token(self, info: Info, input: RefreshTokenInput) -> AuthPayload:
         ctx = info.context
-        actor = await _anonymous_actor(info)
+        actor = _anonymous_actor(info)
         async with ctx.db.unit_of_work() as session:
             result = await service.refresh_tokens(
                 session,
@@ -212,7 +211,7 @@ class IdentityMutation:
                 actor=actor,
                 clock=ctx.clock,
             )
-        return _auth_payload(result, [])
+        return _auth_payload(result)
 
     @strawberry.mutation(description="Operators register an organisation of any kind.")
     async def create_organisation(
