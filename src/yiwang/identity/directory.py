@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import ColumnElement, Select, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
 
 from yiwang.core.pagination import Page, PageRequest, SortKey, paginate
 from yiwang.core.principal import Principal, Role
@@ -20,7 +21,7 @@ class OrganisationFilter:
     name_contains: str | None = None
 
 
-def in_region(column: ColumnElement[str], region_code: str) -> ColumnElement[bool]:
+def in_region(column: InstrumentedAttribute[str], region_code: str) -> ColumnElement[bool]:
     return column.startswith(regions.subtree_prefix(region_code))
 
 

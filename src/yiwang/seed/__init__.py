@@ -1,0 +1,1 @@
+"""`yiwang seed`: deterministic, idempotent demo data (regions, 品目, organisations, goods)."""

@@ -1,0 +1,78 @@
+"""`yiwang seed [--products N] [--once]`: regions, 品目, organisations, demo users, then N
+products with their offers. Deterministic and idempotent: natural keys decide what is missing."""
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from yiwang.core.db import Database
+from yiwang.core.settings import Settings
+from yiwang.seed.categories import seed_categories
+from yiwang.seed.loader import LoadStats, load_products
+from yiwang.seed.market import build_market
+from yiwang.seed.organisations import seed_organisations
+from yiwang.seed.regions import seed_regions
+from yiwang.seed.users import (
+    DEMO_PASSWORD,
+    DEMO_USERS,
+    MARKER_USERNAME,
+    demo_data_present,
+    seed_users,
+)
+
+DEFAULT_PRODUCTS = 5_000
+
+
+@dataclass
+class ReferenceData:
+    organisation_ids: dict[str, int]
+    category_ids: dict[str, int]
+    inserted: dict[str, int]
+
+
+async def run_seed(settings: Settings, *, products: int | None, once: bool) -> int:
+    total = DEFAULT_PRODUCTS if products is None else products
+    if total < 0:
+        print(f"--products 不能为负数: {total}")
+        return 2
+    db = Database(settings.database_url)
+    try:
+        return await _seed(db, total, once=once)
+    finally:
+        await db.dispose()
+
+
+async def _seed(db: Database, total: int, *, once: bool) -> int:
+    async with db.unit_of_work() as session:
+        if once and await demo_data_present(session):
+            print(f"演示数据已存在 (用户 {MARKER_USERNAME}), --once: 跳过, 未做任何改动")
+            return 0
+        reference = await seed_reference(session)
+    market = build_market(reference.organisation_ids, reference.category_ids)
+    stats = await load_products(db, total, market)
+    _print_summary(reference.inserted, stats, total)
+    return 0
+
+
+async def seed_reference(session: AsyncSession) -> ReferenceData:
+    """The small tables, in one transaction: parents before the rows that point at them."""
+    regions = await seed_regions(session)
+    category_ids, categories = await seed_categories(session)
+    organisation_ids, organisations = await seed_organisations(session)
+    users = await seed_users(session, organisation_ids)
+    inserted = {"行政区划": regions, "品目": categories, "单位": organisations, "用户": users}
+    return ReferenceData(organisation_ids, category_ids, inserted)
+
+
+def _print_summary(inserted: dict[str, int], stats: LoadStats, total: int) -> None:
+    added = "  ".join(f"{name} +{count}" for name, count in inserted.items())
+    print(f"新增: {added}  商品 +{stats.products}  报价 +{stats.offers}  (商品目标数 {total})")
+    rows = stats.products + stats.offers
+    print(
+        f"商品与报价写入 {rows} 行, 用时 {stats.seconds:.1f}s, {stats.rows_per_second:,.0f} 行/秒"
+    )
+    print()
+    print("演示账号 (密码均为 " + DEMO_PASSWORD + "):")
+    print(f"  {'用户名':<12}{'密码':<10}{'角色':<12}单位")
+    for user in DEMO_USERS:
+        print(f"  {user.username:<12}{DEMO_PASSWORD:<10}{user.role.value:<12}{user.organisation}")
