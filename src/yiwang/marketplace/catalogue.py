@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import joinedload
 
 from yiwang.core.audit import write_audit
 from yiwang.core.clock import Clock
@@ -302,6 +303,7 @@ async def offers_for_products(
 ) -> dict[int, list[Offer]]:
     query = (
         select(Offer)
+        .options(joinedload(Offer.supplier))
         .where(and_(Offer.product_id.in_(product_ids), offer_visibility(viewer)))
         .order_by(Offer.product_id, Offer.price_fen, Offer.id)
     )

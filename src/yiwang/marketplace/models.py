@@ -3,9 +3,10 @@ from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from yiwang.core.db import Base, BigId, IdMixin, Json
+from yiwang.identity.models import Organisation
 
 
 class OfferStatus(StrEnum):
@@ -72,3 +73,6 @@ class Offer(IdMixin, Base):
     )
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+    # Loaded only when a query asks for it (joined); touching it otherwise raises.
+    supplier: Mapped[Organisation] = relationship(lazy="raise", viewonly=True)

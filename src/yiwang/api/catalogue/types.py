@@ -1,14 +1,16 @@
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from datetime import datetime
 from typing import Any
 
 import strawberry
+from sqlalchemy import inspect as sa_inspect
 from strawberry import relay
 
 from yiwang.api.context import Info
 from yiwang.api.identity.types import Organisation
 from yiwang.api.money import Money
 from yiwang.api.relay import int_ids
+from yiwang.identity.models import Organisation as OrganisationRow
 from yiwang.marketplace import models
 from yiwang.marketplace.catalogue import ProductSort as ProductSortEnum
 
@@ -136,6 +138,7 @@ class Offer(relay.Node):
     updated_at: datetime
     product_id: strawberry.Private[int]
     supplier_id: strawberry.Private[int]
+    preloaded_supplier: strawberry.Private[OrganisationRow | None]
 
     @classmethod
     def from_model(cls, row: models.Offer) -> "Offer":
@@ -149,10 +152,18 @@ class Offer(relay.Node):
             updated_at=row.updated_at,
             product_id=row.product_id,
             supplier_id=row.supplier_id,
+            preloaded_supplier=_loaded(row, "supplier"),
         )
 
-    @strawberry.field
-    async def supplier(self, info: Info) -> Organisation:
+    @strawberry.field(graphql_type=Organisation)
+    def supplier(self, info: Info) -> Organisation | Awaitable[Organisation]:
+        # Listings join the supplier in (a sync field costs a fraction of an async one);
+        # an offer from anywhere else falls back to the dataloader.
+        if self.preloaded_supplier is not None:
+            return Organisation.from_model(self.preloaded_supplier)
+        return self._load_supplier(info)
+
+    async def _load_supplier(self, info: Info) -> Organisation:
         row = await info.context.loaders.organisation_by_id.load(self.supplier_id)
         assert row is not None
         return Organisation.from_model(row)
@@ -174,3 +185,8 @@ class Offer(relay.Node):
 @strawberry.type(description="A page of products.")
 class ProductConnection(relay.Connection[Product]):
     pass
+
+
+def _loaded(row: Any, relation: str) -> Any:
+    """The related object if the query loaded it, else None (never a lazy load)."""
+    return None if relation in sa_inspect(row).unloaded else getattr(row, relation)
