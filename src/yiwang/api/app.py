@@ -1,3 +1,4 @@
+import gc
 import logging
 import re
 import uuid
@@ -57,6 +58,9 @@ def create_app(
         database = db or Database(settings.database_url)
         holder["db"] = database
         graphql.bind(database)
+        # Everything built so far lives as long as the process: keep the collector off it, so
+        # full collections stay short (they showed as 70-80 ms tail-latency spikes).
+        gc.freeze()
         try:
             yield
         finally:
