@@ -3,7 +3,6 @@ from enum import Enum, StrEnum
 import strawberry
 
 from yiwang.core.errors import CoreErrorCode, DomainError
-from yiwang.core.money import InvalidMoney  # noqa: F401  (its code lives in CoreErrorCode)
 from yiwang.identity.errors import IdentityErrorCode
 from yiwang.marketplace.errors import CatalogueErrorCode
 

@@ -64,18 +64,11 @@ async def perform_create(info: Info, spec: Idempotent[R], action: Action[R]) -> 
     if spec.key is None:
         return await perform(info, action)
     key = spec.key.strip()
-    if not key or len(key) > 128:
-        return Outcome(
-            None,
-            [
-                UserError.from_domain(
-                    InvalidInput("幂等键长度须为 1 到 128", field="idempotencyKey")
-                )
-            ],
-        )
     digest = idempotency.request_digest(spec.request)
 
     async def once(session: AsyncSession, actor: Actor) -> R:
+        if not key or len(key) > 128:
+            raise InvalidInput("幂等键长度须为 1 到 128", field="idempotencyKey")
         scope = _scope(actor)
         target = await idempotency.replayed_target(
             session, scope=scope, operation=spec.operation, key=key, digest=digest
