@@ -113,10 +113,14 @@ async def organisation_for(db: Database, role: Role, region: str) -> Organisatio
 
 
 def bearer(
-    member: Member, *, key: str = "test-secret-key-0123456789abcdef", minutes: int = 15
+    member: Member,
+    *,
+    key: str = "test-secret-key-0123456789abcdef",
+    minutes: int = 15,
+    now: datetime = T0,
 ) -> dict[str, str]:
     token = secrets.issue_access_token(
-        member.principal, key=key, now=T0, lifetime=timedelta(minutes=minutes)
+        member.principal, key=key, now=now, lifetime=timedelta(minutes=minutes)
     )
     return {"Authorization": f"Bearer {token.token}"}
 
@@ -195,3 +199,10 @@ async def offer(
     async with db.unit_of_work() as s:
         s.add(row)
     return row
+
+
+def gid(type_name: str, pk: int) -> str:
+    """A Relay global ID, as the API hands them out."""
+    import base64
+
+    return base64.b64encode(f"{type_name}:{pk}".encode()).decode()

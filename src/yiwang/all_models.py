@@ -4,5 +4,16 @@ from yiwang.core import audit, idempotency, outbox
 from yiwang.core.db import Base
 from yiwang.identity import models as identity_models
 from yiwang.marketplace import models as marketplace_models
+from yiwang.marketplace import policy
+from yiwang.marketplace.agreements import models as agreement_models
 
-__all__ = ["Base", "audit", "idempotency", "identity_models", "marketplace_models", "outbox"]
+__all__ = [
+    "Base",
+    "agreement_models",
+    "audit",
+    "idempotency",
+    "identity_models",
+    "marketplace_models",
+    "outbox",
+    "policy",
+]

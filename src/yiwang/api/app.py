@@ -9,9 +9,10 @@ from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from yiwang.api.images import MEDIA_PATH, MediaFiles
 from yiwang.api.schema import build_schema
 from yiwang.api.view import YiwangGraphQL
 from yiwang.core.clock import Clock, SystemClock
@@ -94,6 +95,7 @@ def create_app(
             Route("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Mount(MEDIA_PATH, app=MediaFiles(settings.media_dir), name="media"),
         ],
         lifespan=lifespan,
     )

@@ -4,9 +4,16 @@ import strawberry
 
 from yiwang.core.errors import CoreErrorCode, DomainError
 from yiwang.identity.errors import IdentityErrorCode
-from yiwang.marketplace.errors import CatalogueErrorCode
+from yiwang.marketplace.agreements.errors import AgreementErrorCode
+from yiwang.marketplace.errors import CatalogueErrorCode, ImageErrorCode
 
-_DOMAIN_CODES: tuple[type[StrEnum], ...] = (CoreErrorCode, IdentityErrorCode, CatalogueErrorCode)
+_DOMAIN_CODES: tuple[type[StrEnum], ...] = (
+    CoreErrorCode,
+    IdentityErrorCode,
+    CatalogueErrorCode,
+    ImageErrorCode,
+    AgreementErrorCode,
+)
 
 
 def _merged(*enums: type[StrEnum]) -> type[Enum]:

@@ -7,11 +7,15 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
 from yiwang.identity import directory
 from yiwang.identity.models import Organisation
 from yiwang.marketplace import catalogue
+from yiwang.marketplace.agreements import queries as agreement_queries
+from yiwang.marketplace.agreements import quotes as agreement_quotes
+from yiwang.marketplace.agreements.models import Agreement, Entrant
 from yiwang.marketplace.models import Category, Offer, Product
 
 if TYPE_CHECKING:
@@ -29,6 +33,36 @@ class Loaders:
         self.offer_by_id = DataLoader(self._visible_offers)
         self.categories_by_parent_id = DataLoader(self._child_categories)
         self.offers_by_product_id = DataLoader(self._offers_by_product)
+        self.agreement_by_id = DataLoader(self._visible_agreements)
+        self.ceilings_by_agreement_id = DataLoader(self._grouped(agreement_queries.ceilings_for))
+        self.quotes_by_agreement_id = DataLoader(self._grouped(agreement_queries.quotes_for))
+        self.category_ids_by_agreement_id = DataLoader(
+            self._grouped(agreement_queries.category_ids_for)
+        )
+        self.entrants_by_agreement_id = DataLoader(self._visible_entrants)
+        self.price_history_by_quote_id = DataLoader(self._grouped(agreement_quotes.price_history))
+
+    def _grouped(
+        self, fetch: Callable[[AsyncSession, list[int]], Awaitable[dict[int, list[Any]]]]
+    ) -> Callable[[list[int]], Awaitable[list[list[Any]]]]:
+        async def load(ids: list[int]) -> list[list[Any]]:
+            async with self._ctx.db.reader() as session:
+                found = await fetch(session, ids)
+            return [found.get(i, []) for i in ids]
+
+        return load
+
+    async def _visible_agreements(self, ids: list[int]) -> list[Agreement | None]:
+        viewer = await self._ctx.viewer()
+        async with self._ctx.db.reader() as session:
+            found = await agreement_queries.visible_by_ids(session, ids, viewer)
+        return [found.get(i) for i in ids]
+
+    async def _visible_entrants(self, ids: list[int]) -> list[list[Entrant]]:
+        viewer = await self._ctx.viewer()
+        async with self._ctx.db.reader() as session:
+            found = await agreement_queries.entrants_for(session, ids, viewer)
+        return [found.get(i, []) for i in ids]
 
     def _by_id(self, model: type[M]) -> Callable[[list[int]], Awaitable[Sequence[M | None]]]:
         async def load(ids: list[int]) -> Sequence[M | None]:

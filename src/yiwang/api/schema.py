@@ -10,15 +10,17 @@ from strawberry.extensions import (
 from strawberry.relay.types import GlobalIDValueError
 from strawberry.schema.config import StrawberryConfig
 
+from yiwang.api.agreements.schema import AgreementMutation, AgreementQuery
 from yiwang.api.catalogue.schema import CatalogueMutation, CatalogueQuery
 from yiwang.api.context import Info
 from yiwang.api.error_shaping import ShapedErrorsSchema
 from yiwang.api.identity.schema import IdentityMutation, IdentityQuery
+from yiwang.api.images import ImageMutation
 from yiwang.core.settings import Settings
 
 
 @strawberry.type
-class Query(IdentityQuery, CatalogueQuery):
+class Query(IdentityQuery, CatalogueQuery, AgreementQuery):
     @strawberry.field(description="Any object by its global ID; null when there is none.")
     async def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
         try:
@@ -28,7 +30,7 @@ class Query(IdentityQuery, CatalogueQuery):
 
 
 @strawberry.type
-class Mutation(IdentityMutation, CatalogueMutation):
+class Mutation(IdentityMutation, CatalogueMutation, AgreementMutation, ImageMutation):
     pass
 
 

@@ -4,19 +4,25 @@ With `Accept: application/graphql-response+json` the spec wants that media type 
 status when the request never reached execution (parse, validation, variable coercion errors).
 Plain `application/json` clients (wildcards and a missing Accept included) keep getting 200, as
 the spec's legacy watershed allows. Malformed HTTP requests get a 4xx and a GraphQL-shaped body.
+
+File uploads come as `multipart/form-data` (the GraphQL multipart request spec), but only with a
+header that a cross-site form cannot send (ADR 11).
 """
 
 import json
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
-from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from cross_web import AsyncHTTPRequestAdapter, FormData, HTTPException, StarletteRequestAdapter
 from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.file_uploads.utils import replace_placeholders_with_files
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.base import BaseRequestProtocol
 from strawberry.http.parse_content_type import parse_content_type
@@ -31,6 +37,13 @@ from yiwang.core.settings import Settings
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
+MULTIPART = "multipart/form-data"
+# A browser sends neither on a cross-site form post, and cannot add one without a CORS preflight,
+# which this app never grants: an upload cannot be forged from another site.
+PREFLIGHT_HEADERS = ("apollo-require-preflight", "x-requested-with")
+# The multipart request spec has two fields (`operations`, `map`); each file is a part too.
+_MAX_FORM_FIELDS = 2
+_MAX_FORM_FILES = 10
 
 
 def _response_media_type(accept: str) -> str:
@@ -64,9 +77,52 @@ def _content_type(headers: Headers) -> str:
     return f"{_response_media_type(headers.get('accept', ''))}; charset=utf-8"
 
 
+def _require_preflight_header(headers: Mapping[str, str]) -> None:
+    if not any(headers.get(name, "").strip() for name in PREFLIGHT_HEADERS):
+        raise HTTPException(
+            400,
+            "A multipart request must carry a non-empty `Apollo-Require-Preflight` or "
+            "`X-Requested-With` header.",
+        )
+
+
+def _form_text(form: FormData, name: str) -> str:
+    value = form.form.get(name, "{}")
+    if not isinstance(value, str):
+        raise HTTPException(400, f"`{name}` must be a form field, not a file.")
+    return value
+
+
+def _is_files_map(value: object) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(paths, list) and all(isinstance(path, str) for path in paths)
+        for paths in value.values()
+    )
+
+
+class _RequestAdapter(StarletteRequestAdapter):
+    """Strawberry's adapter, with Starlette's limits on multipart forms made tight."""
+
+    def __init__(self, request: Request) -> None:
+        super().__init__(request)
+        self._starlette_request = request
+
+    async def get_form_data(self) -> FormData:
+        form = await self._starlette_request.form(
+            max_fields=_MAX_FORM_FIELDS, max_files=_MAX_FORM_FILES
+        )
+        return FormData(files=form, form=form)
+
+
 class YiwangGraphQL(GraphQL[Context, None]):
+    request_adapter_class = _RequestAdapter
+
     def __init__(self, schema: Any, *, db: Database, settings: Settings, clock: Clock) -> None:
-        super().__init__(schema, graphql_ide="graphiql" if settings.debug else None)
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if settings.debug else None,
+            multipart_uploads_enabled=True,
+        )
         self._db = db
         self._settings = settings
         self._clock = clock
@@ -77,10 +133,13 @@ class YiwangGraphQL(GraphQL[Context, None]):
             return
         request = Request(scope, receive)
         try:
-            response = await self.run(request)
-        except HTTPException as error:
-            response = self._malformed_request_response(request, error)
-        await response(scope, receive, send)
+            try:
+                response = await self.run(request)
+            except HTTPException as error:
+                response = self._malformed_request_response(request, error)
+            await response(scope, receive, send)
+        finally:
+            await request.close()  # an upload's temporary files
 
     def _malformed_request_response(self, request: Request, error: HTTPException) -> Response:
         """Strawberry refuses malformed requests in plain text; we answer with a GraphQL error."""
@@ -136,13 +195,36 @@ class YiwangGraphQL(GraphQL[Context, None]):
     async def parse_http_body(
         self, request: AsyncHTTPRequestAdapter
     ) -> GraphQLRequestData | list[GraphQLRequestData]:
-        if request.method == "POST" and parse_content_type(request.content_type or "")[0] != JSON:
-            raise HTTPException(415, "Send the POST body as `application/json`.")
+        if request.method == "POST":
+            media_type = parse_content_type(request.content_type or "")[0]
+            if media_type == MULTIPART:
+                _require_preflight_header(request.headers)
+            elif media_type != JSON:
+                raise HTTPException(
+                    415,
+                    "Send the POST body as `application/json` (uploads: `multipart/form-data`).",
+                )
         parsed = await super().parse_http_body(request)
         for operation in parsed if isinstance(parsed, list) else [parsed]:
             if not isinstance(operation.operation_name, str | None):
                 raise HTTPException(400, "`operationName` must be a string or null.")
         return parsed
+
+    async def parse_multipart(self, request: AsyncHTTPRequestAdapter) -> dict[str, str]:
+        """The spec's `operations` and `map` fields; a malformed form is a 400, never a 500."""
+        try:
+            form = await request.get_form_data()
+        except (ValueError, StarletteHTTPException) as error:
+            raise HTTPException(400, "Unable to parse the multipart body.") from error
+        operations = self.parse_json(_form_text(form, "operations"))
+        files_map = self.parse_json(_form_text(form, "map"))
+        if not _is_files_map(files_map):
+            raise HTTPException(400, "`map` must map each file field to a list of paths.")
+        try:
+            return replace_placeholders_with_files(operations, files_map, form.files)
+        except (KeyError, IndexError, TypeError, ValueError) as error:
+            # A pure walk over the client's own JSON: these mean a path or file that is not there.
+            raise HTTPException(400, "`map` names a file or a path that is not there.") from error
 
     async def execute_single(
         self,

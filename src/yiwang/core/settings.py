@@ -1,4 +1,5 @@
 from functools import lru_cache
+from pathlib import Path
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -25,6 +26,11 @@ class Settings(BaseSettings):
     max_aliases: int = Field(default=30, ge=1)
     max_tokens: int = Field(default=5000, ge=100)
     log_level: str = "INFO"
+    media_dir: Path = Path("var/media")
+    max_image_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
+    # At most Pillow's own MAX_IMAGE_PIXELS: above it Pillow warns, and we treat that as an error.
+    max_image_pixels: int = Field(default=40_000_000, ge=1, le=89_478_485)
+    min_image_side: int = Field(default=200, ge=1)
 
     def require_signing_key(self) -> None:
         """Serving outside debug mode without a secret would sign tokens with a public key."""

@@ -17,3 +17,16 @@ class CatalogueErrorCode(StrEnum):
 
 class CatalogueError(DomainError):
     pass
+
+
+class ImageErrorCode(StrEnum):
+    IMAGE_TOO_LARGE = "IMAGE_TOO_LARGE"
+    IMAGE_NOT_AN_IMAGE = "IMAGE_NOT_AN_IMAGE"
+    IMAGE_FORMAT_UNSUPPORTED = "IMAGE_FORMAT_UNSUPPORTED"
+    IMAGE_TOO_MANY_PIXELS = "IMAGE_TOO_MANY_PIXELS"
+    IMAGE_TOO_SMALL = "IMAGE_TOO_SMALL"
+    IMAGE_CORRUPT = "IMAGE_CORRUPT"
+
+
+class ImageError(DomainError):
+    pass

@@ -76,3 +76,27 @@ class Offer(IdMixin, Base):
 
     # Loaded only when a query asks for it (joined); touching it otherwise raises.
     supplier: Mapped[Organisation] = relationship(lazy="raise", viewonly=True)
+
+
+class ImageFormat(StrEnum):
+    JPEG = "JPEG"
+    PNG = "PNG"
+    WEBP = "WEBP"
+
+
+class Image(IdMixin, Base):
+    """An uploaded picture, stored once under the SHA-256 of its stored original (see ADR 11)."""
+
+    __tablename__ = "image"
+
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    format: Mapped[ImageFormat] = mapped_column(
+        Enum(ImageFormat, name="image_format", native_enum=False, length=8, validate_strings=True)
+    )
+    width: Mapped[int]
+    height: Mapped[int]
+    byte_size: Mapped[int] = mapped_column(BigId)
+    uploaded_by_organisation_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("organisation.id")
+    )
+    created_at: Mapped[datetime]

@@ -208,6 +208,12 @@ OPERATORS: tuple[OrgSpec, ...] = (
     OrgSpec(
         kind=OrganisationKind.OPERATOR, name="浙江省政府采购中心", region="330000", type_code="12"
     ),
+    OrgSpec(
+        kind=OrganisationKind.OPERATOR, name="常州市政府采购中心", region="320400", type_code="12"
+    ),
+    OrgSpec(
+        kind=OrganisationKind.OPERATOR, name="上海市政府采购中心", region="310000", type_code="12"
+    ),
 )
 
 SUPERVISION: tuple[OrgSpec, ...] = (

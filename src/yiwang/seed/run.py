@@ -5,8 +5,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from yiwang.core.clock import SystemClock
 from yiwang.core.db import Database
 from yiwang.core.settings import Settings
+from yiwang.seed.agreements import seed_agreements
 from yiwang.seed.categories import seed_categories
 from yiwang.seed.loader import LoadStats, load_products
 from yiwang.seed.market import build_market
@@ -50,7 +52,8 @@ async def _seed(db: Database, total: int, *, once: bool) -> int:
         reference = await seed_reference(session)
     market = build_market(reference.organisation_ids, reference.category_ids)
     stats = await load_products(db, total, market)
-    _print_summary(reference.inserted, stats, total)
+    agreements = await seed_agreements(db, reference.organisation_ids, clock=SystemClock())
+    _print_summary(reference.inserted | {"框架协议": agreements}, stats, total)
     return 0
 
 

@@ -1,0 +1,63 @@
+from dataclasses import dataclass
+from typing import ClassVar
+
+from yiwang.core.outbox import Event
+
+
+@dataclass(frozen=True, kw_only=True)
+class _AgreementEvent(Event):
+    aggregate_type: ClassVar[str] = "Agreement"
+    agreement_id: int
+
+    @property
+    def aggregate_id(self) -> str:
+        return str(self.agreement_id)
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgreementCreated(_AgreementEvent):
+    event_type: ClassVar[str] = "AgreementCreated"
+    code: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgreementStatusChanged(_AgreementEvent):
+    """SolicitationOpened, AgreementActivated, AgreementExpired, AgreementTerminated."""
+
+    event_type: ClassVar[str] = "AgreementStatusChanged"
+    old_status: str
+    new_status: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class CeilingSet(_AgreementEvent):
+    event_type: ClassVar[str] = "CeilingSet"
+    ceiling_id: int
+    ceiling_fen: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class EntrantChanged(_AgreementEvent):
+    """SupplierApplied, SupplierAdmitted, SupplierRejected, SupplierEliminated, SupplierLeft …"""
+
+    event_type: ClassVar[str] = "EntrantChanged"
+    supplier_id: int
+    status: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuoteChanged(_AgreementEvent):
+    event_type: ClassVar[str] = "QuoteChanged"
+    supplier_id: int
+    product_id: int
+    old_price_fen: int | None
+    new_price_fen: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class QuotaChanged(_AgreementEvent):
+    event_type: ClassVar[str] = "QuotaChanged"
+    supplier_id: int
+    reference: str
+    amount_fen: int
+    released: bool

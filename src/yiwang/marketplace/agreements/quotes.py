@@ -1,0 +1,214 @@
+"""Quotes (协议价): an entrant's price for a product, within the ceiling and the market rule."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from yiwang.core.audit import write_audit
+from yiwang.core.clock import Clock
+from yiwang.core.errors import NotFound
+from yiwang.core.money import parse_yuan, yuan_to_fen
+from yiwang.core.outbox import record
+from yiwang.core.principal import Actor, Role
+from yiwang.identity.models import Organisation, OrganisationKind
+from yiwang.marketplace.agreements import rules
+from yiwang.marketplace.agreements.access import require_agreement, require_status
+from yiwang.marketplace.agreements.entrants import is_admitted
+from yiwang.marketplace.agreements.errors import AgreementError, AgreementErrorCode
+from yiwang.marketplace.agreements.events import QuoteChanged
+from yiwang.marketplace.agreements.models import (
+    Agreement,
+    AgreementStatus,
+    Ceiling,
+    Quote,
+    QuotePriceChange,
+)
+from yiwang.marketplace.agreements.service import require_covered
+from yiwang.marketplace.models import Category, Offer, Product
+from yiwang.marketplace.policy import MarketPriceRule, policy_for
+
+
+@dataclass(frozen=True)
+class PriceLimits:
+    """What a quote for this product under this agreement may not exceed, and why."""
+
+    ceiling_fen: int
+    market_fen: int | None
+    market_rule: MarketPriceRule
+
+
+async def applicable_ceiling(
+    session: AsyncSession, agreement_id: int, product: Product
+) -> int | None:
+    """The product's own ceiling, else the most specific category ceiling whose constraints it
+    meets; of several at that level (tiers), the highest it qualifies for."""
+    own = await session.scalar(
+        select(Ceiling.ceiling_fen).where(
+            Ceiling.agreement_id == agreement_id, Ceiling.product_id == product.id
+        )
+    )
+    if own is not None:
+        return int(own)
+    category = await session.get(Category, product.category_id)
+    assert category is not None
+    rows = await session.execute(
+        select(Ceiling, Category.code)
+        .join(Category, Category.id == Ceiling.category_id)
+        .where(Ceiling.agreement_id == agreement_id)
+    )
+    matching = [
+        (len(code), ceiling.ceiling_fen)
+        for ceiling, code in rows
+        if category.code.startswith(code)
+        and rules.specs_match(product.specs, ceiling.spec_constraints)
+    ]
+    return max(matching)[1] if matching else None
+
+
+async def market_prices_fen(
+    session: AsyncSession, product_id: int, *, since_days: int, clock: Clock
+) -> list[int]:
+    """The e-commerce platforms' public prices (电商价) for this product in the window."""
+    since = clock.now() - timedelta(days=since_days)
+    rows = await session.scalars(
+        select(Offer.market_price_fen)
+        .join(Organisation, Organisation.id == Offer.supplier_id)
+        .where(
+            Offer.product_id == product_id,
+            Offer.market_price_fen.is_not(None),
+            Offer.updated_at >= since,
+            Organisation.kind == OrganisationKind.PARTNER,
+        )
+    )
+    return [int(p) for p in rows if p is not None]
+
+
+async def price_limits(
+    session: AsyncSession, agreement: Agreement, product: Product, *, clock: Clock
+) -> PriceLimits:
+    ceiling = await applicable_ceiling(session, agreement.id, product)
+    if ceiling is None:
+        raise AgreementError(
+            AgreementErrorCode.NO_CEILING,
+            f"协议 {agreement.code} 未对该商品设定最高限制单价, 不能报价",
+            field="productId",
+        )
+    policy = await policy_for(session, agreement.region_code)
+    observed = await market_prices_fen(
+        session, product.id, since_days=policy.market_window_days, clock=clock
+    )
+    return PriceLimits(
+        ceiling,
+        rules.market_reference_fen(observed, policy.market_price_rule),
+        policy.market_price_rule,
+    )
+
+
+async def set_quote(
+    session: AsyncSession,
+    agreement_id: int,
+    product_id: int,
+    price: Decimal,
+    *,
+    actor: Actor,
+    clock: Clock,
+) -> Quote:
+    principal = actor.require(Role.SUPPLIER, Role.PARTNER)
+    agreement = await require_agreement(session, agreement_id)
+    require_status(agreement, clock, AgreementStatus.SOLICITING, AgreementStatus.ACTIVE)
+    if not await is_admitted(session, agreement_id, principal.organisation_id):
+        raise AgreementError(
+            AgreementErrorCode.NOT_AN_ENTRANT, f"本单位不是协议 {agreement.code} 的入围供应商"
+        )
+    product = await _require_product(session, product_id)
+    category = await session.get(Category, product.category_id)
+    assert category is not None
+    await require_covered(session, agreement, category.code, field="productId")
+    price_fen = yuan_to_fen(parse_yuan(price, field="price", allow_zero=False))
+    limits = await price_limits(session, agreement, product, clock=clock)
+    rules.check_quote_price(price_fen, limits.ceiling_fen, limits.market_fen, limits.market_rule)
+    return await _store(session, agreement_id, product_id, price_fen, actor=actor, clock=clock)
+
+
+async def _require_product(session: AsyncSession, product_id: int) -> Product:
+    product = await session.get(Product, product_id)
+    if product is None:
+        raise NotFound("商品", product_id, field="productId")
+    return product
+
+
+async def _store(
+    session: AsyncSession,
+    agreement_id: int,
+    product_id: int,
+    price_fen: int,
+    *,
+    actor: Actor,
+    clock: Clock,
+) -> Quote:
+    principal = actor.require()
+    quote = await session.scalar(
+        select(Quote).where(
+            Quote.agreement_id == agreement_id,
+            Quote.supplier_id == principal.organisation_id,
+            Quote.product_id == product_id,
+        )
+    )
+    old = quote.price_fen if quote else None
+    if quote is None:
+        quote = Quote(
+            agreement_id=agreement_id, supplier_id=principal.organisation_id, product_id=product_id
+        )
+        session.add(quote)
+    if old == price_fen:
+        return quote
+    quote.price_fen, quote.updated_at = price_fen, clock.now()
+    await session.flush()
+    session.add(
+        QuotePriceChange(
+            quote_id=quote.id,
+            old_price_fen=old,
+            new_price_fen=price_fen,
+            changed_at=clock.now(),
+            changed_by_user_id=principal.user_id,
+            changed_by_organisation_id=principal.organisation_id,
+        )
+    )
+    record(
+        session,
+        QuoteChanged(
+            agreement_id=agreement_id,
+            supplier_id=quote.supplier_id,
+            product_id=product_id,
+            old_price_fen=old,
+            new_price_fen=price_fen,
+        ),
+        clock=clock,
+    )
+    write_audit(
+        session,
+        actor,
+        "agreement.quote",
+        clock=clock,
+        target_type="AgreementQuote",
+        target_id=quote.id,
+        details={"old_price_fen": old, "new_price_fen": price_fen},
+    )
+    return quote
+
+
+async def price_history(
+    session: AsyncSession, quote_ids: list[int]
+) -> dict[int, list[QuotePriceChange]]:
+    rows = await session.scalars(
+        select(QuotePriceChange)
+        .where(QuotePriceChange.quote_id.in_(quote_ids))
+        .order_by(QuotePriceChange.id)
+    )
+    grouped: dict[int, list[QuotePriceChange]] = {q: [] for q in quote_ids}
+    for change in rows:
+        grouped[change.quote_id].append(change)
+    return grouped
