@@ -6,6 +6,7 @@ from yiwang.core.errors import CoreErrorCode, DomainError
 from yiwang.identity.errors import IdentityErrorCode
 from yiwang.marketplace.agreements.errors import AgreementErrorCode
 from yiwang.marketplace.errors import CatalogueErrorCode, ImageErrorCode
+from yiwang.supplier_portal.errors import ListingErrorCode
 
 _DOMAIN_CODES: tuple[type[StrEnum], ...] = (
     CoreErrorCode,
@@ -13,6 +14,7 @@ _DOMAIN_CODES: tuple[type[StrEnum], ...] = (
     CatalogueErrorCode,
     ImageErrorCode,
     AgreementErrorCode,
+    ListingErrorCode,
 )
 
 

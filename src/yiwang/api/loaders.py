@@ -16,12 +16,12 @@ from yiwang.marketplace import catalogue
 from yiwang.marketplace.agreements import queries as agreement_queries
 from yiwang.marketplace.agreements import quotes as agreement_quotes
 from yiwang.marketplace.agreements.models import Agreement, Entrant
-from yiwang.marketplace.models import Category, Offer, Product
+from yiwang.marketplace.models import Category, Image, Offer, Product
 
 if TYPE_CHECKING:
     from yiwang.api.context import Context
 
-M = TypeVar("M", Category, Product, Offer)
+M = TypeVar("M", Category, Product, Offer, Image)
 
 
 class Loaders:
@@ -41,6 +41,8 @@ class Loaders:
         )
         self.entrants_by_agreement_id = DataLoader(self._visible_entrants)
         self.price_history_by_quote_id = DataLoader(self._grouped(agreement_quotes.price_history))
+        self.delivery_regions_by_offer_id = DataLoader(self._grouped(catalogue.delivery_regions))
+        self.image_by_id = DataLoader(self._by_id(Image))
 
     def _grouped(
         self, fetch: Callable[[AsyncSession, list[int]], Awaitable[dict[int, list[Any]]]]

@@ -16,11 +16,12 @@ from yiwang.api.context import Info
 from yiwang.api.error_shaping import ShapedErrorsSchema
 from yiwang.api.identity.schema import IdentityMutation, IdentityQuery
 from yiwang.api.images import ImageMutation
+from yiwang.api.supplier_portal.schema import SupplierPortalMutation, SupplierPortalQuery
 from yiwang.core.settings import Settings
 
 
 @strawberry.type
-class Query(IdentityQuery, CatalogueQuery, AgreementQuery):
+class Query(IdentityQuery, CatalogueQuery, AgreementQuery, SupplierPortalQuery):
     @strawberry.field(description="Any object by its global ID; null when there is none.")
     async def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
         try:
@@ -30,7 +31,9 @@ class Query(IdentityQuery, CatalogueQuery, AgreementQuery):
 
 
 @strawberry.type
-class Mutation(IdentityMutation, CatalogueMutation, AgreementMutation, ImageMutation):
+class Mutation(
+    IdentityMutation, CatalogueMutation, AgreementMutation, ImageMutation, SupplierPortalMutation
+):
     pass
 
 

@@ -1,9 +1,7 @@
 """Catalogue use cases: categories (品目), products (SPU) and offers (a supplier's SKU)."""
 
 from dataclasses import dataclass, field
-from decimal import Decimal
 from enum import StrEnum
-from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,19 +9,17 @@ from sqlalchemy.orm import joinedload
 
 from yiwang.core.audit import write_audit
 from yiwang.core.clock import Clock
-from yiwang.core.errors import InvalidInput, NotFound
-from yiwang.core.money import parse_yuan, yuan_to_fen
+from yiwang.core.errors import InvalidInput
 from yiwang.core.outbox import record
 from yiwang.core.pagination import Page, PageRequest, SortKey, paginate
 from yiwang.core.principal import Actor, Principal, Role
 from yiwang.marketplace import codes
 from yiwang.marketplace.errors import CatalogueError, CatalogueErrorCode
-from yiwang.marketplace.events import CategoryCreated, OfferChanged, OfferCreated, ProductCreated
-from yiwang.marketplace.models import Category, Offer, OfferStatus, Product
+from yiwang.marketplace.events import CategoryCreated, ProductCreated
+from yiwang.marketplace.models import Category, Offer, OfferDeliveryRegion, OfferStatus, Product
 from yiwang.marketplace.specs import Spec, validate_specs
 
 SELLERS = (Role.SUPPLIER, Role.PARTNER)
-MAX_STOCK = 10_000_000
 
 
 class ProductSort(StrEnum):
@@ -46,26 +42,6 @@ class ProductDraft:
     unit: str
     gtin: str | None = None
     specs: list[Spec] = field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class OfferDraft:
-    product_id: int
-    supplier_sku: str
-    price: Decimal
-    stock: int
-    market_price: Decimal | None = None
-    status: OfferStatus = OfferStatus.ON_SHELF
-
-
-@dataclass(frozen=True)
-class OfferPatch:
-    """Only the fields given change."""
-
-    price: Decimal | None = None
-    market_price: Decimal | None = None
-    stock: int | None = None
-    status: OfferStatus | None = None
 
 
 @dataclass(frozen=True)
@@ -313,124 +289,13 @@ async def offers_for_products(
     return grouped
 
 
-async def create_offer(
-    session: AsyncSession, draft: OfferDraft, *, actor: Actor, clock: Clock
-) -> Offer:
-    principal = actor.require(*SELLERS)
-    product = await get_product(session, draft.product_id)
-    if product is None:
-        raise NotFound("商品", draft.product_id, field="productId")
-    sku = _text(draft.supplier_sku, "supplierSku", 64)
-    await _ensure_sku_free(session, principal.organisation_id, sku)
-    now = clock.now()
-    offer = Offer(
-        product_id=product.id,
-        supplier_id=principal.organisation_id,
-        supplier_sku=sku,
-        price_fen=_price_fen(draft.price, "price"),
-        market_price_fen=None
-        if draft.market_price is None
-        else _price_fen(draft.market_price, "marketPrice"),
-        stock=_checked_stock(draft.stock),
-        status=draft.status,
-        created_at=now,
-        updated_at=now,
+async def delivery_regions(session: AsyncSession, offer_ids: list[int]) -> dict[int, list[str]]:
+    rows = await session.execute(
+        select(OfferDeliveryRegion.offer_id, OfferDeliveryRegion.region_code)
+        .where(OfferDeliveryRegion.offer_id.in_(offer_ids))
+        .order_by(OfferDeliveryRegion.region_code)
     )
-    session.add(offer)
-    await session.flush()
-    record(
-        session,
-        OfferCreated(
-            offer_id=offer.id,
-            product_id=offer.product_id,
-            supplier_id=offer.supplier_id,
-            price_fen=offer.price_fen,
-            stock=offer.stock,
-            status=offer.status.value,
-        ),
-        clock=clock,
-    )
-    write_audit(
-        session, actor, "offer.create", clock=clock, target_type="Offer", target_id=offer.id
-    )
-    return offer
-
-
-async def _ensure_sku_free(session: AsyncSession, supplier_id: int, sku: str) -> None:
-    existing = await session.scalar(
-        select(Offer.id).where(Offer.supplier_id == supplier_id, Offer.supplier_sku == sku)
-    )
-    if existing is not None:
-        raise CatalogueError(
-            CatalogueErrorCode.DUPLICATE_SUPPLIER_SKU,
-            f"SKU 编码 {sku} 已被本单位的报价 {existing} 使用",
-            field="supplierSku",
-        )
-
-
-def _price_fen(amount: Decimal, field_name: str) -> int:
-    return yuan_to_fen(parse_yuan(amount, field=field_name, allow_zero=False))
-
-
-def _checked_stock(stock: int) -> int:
-    if stock < 0 or stock > MAX_STOCK:
-        raise CatalogueError(
-            CatalogueErrorCode.INVALID_STOCK, f"库存须在 0 到 {MAX_STOCK} 之间", field="stock"
-        )
-    return stock
-
-
-async def update_offer(
-    session: AsyncSession, offer_id: int, patch: OfferPatch, *, actor: Actor, clock: Clock
-) -> Offer:
-    principal = actor.require(*SELLERS)
-    offer = await session.get(Offer, offer_id, with_for_update=True)
-    if offer is None:
-        raise NotFound("报价", offer_id, field="id")
-    if offer.supplier_id != principal.organisation_id:
-        raise CatalogueError(CatalogueErrorCode.NOT_OFFER_OWNER, "只能修改本单位的报价", field="id")
-    changes = _apply(offer, patch)
-    if changes:
-        offer.updated_at = clock.now()
-        record(
-            session,
-            OfferChanged(
-                offer_id=offer.id,
-                product_id=offer.product_id,
-                supplier_id=offer.supplier_id,
-                changes=changes,
-            ),
-            clock=clock,
-        )
-    write_audit(
-        session,
-        actor,
-        "offer.update",
-        clock=clock,
-        target_type="Offer",
-        target_id=offer.id,
-        details={"changes": changes},
-    )
-    return offer
-
-
-def _apply(offer: Offer, patch: OfferPatch) -> dict[str, list[Any]]:
-    wanted: dict[str, Any] = {}
-    if patch.price is not None:
-        wanted["price_fen"] = _price_fen(patch.price, "price")
-    if patch.market_price is not None:
-        wanted["market_price_fen"] = _price_fen(patch.market_price, "marketPrice")
-    if patch.stock is not None:
-        wanted["stock"] = _checked_stock(patch.stock)
-    if patch.status is not None:
-        wanted["status"] = patch.status
-    changes: dict[str, list[Any]] = {}
-    for name, new in wanted.items():
-        old = getattr(offer, name)
-        if old != new:
-            changes[name] = [
-                str(old) if isinstance(old, OfferStatus) else old,
-                str(new) if isinstance(new, OfferStatus) else new,
-            ]
-            setattr(offer, name, new)
-    return changes
+    grouped: dict[int, list[str]] = {i: [] for i in offer_ids}
+    for offer_id, code in rows:
+        grouped[offer_id].append(code)
+    return grouped

@@ -26,35 +26,3 @@ class ProductCreated(Event):
     @property
     def aggregate_id(self) -> str:
         return str(self.product_id)
-
-
-@dataclass(frozen=True, kw_only=True)
-class OfferCreated(Event):
-    event_type: ClassVar[str] = "OfferCreated"
-    aggregate_type: ClassVar[str] = "Offer"
-    offer_id: int
-    product_id: int
-    supplier_id: int
-    price_fen: int
-    stock: int
-    status: str
-
-    @property
-    def aggregate_id(self) -> str:
-        return str(self.offer_id)
-
-
-@dataclass(frozen=True, kw_only=True)
-class OfferChanged(Event):
-    """Which fields changed, old and new: price, market price, stock, shelf status."""
-
-    event_type: ClassVar[str] = "OfferChanged"
-    aggregate_type: ClassVar[str] = "Offer"
-    offer_id: int
-    product_id: int
-    supplier_id: int
-    changes: dict[str, list[object]]
-
-    @property
-    def aggregate_id(self) -> str:
-        return str(self.offer_id)

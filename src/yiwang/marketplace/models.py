@@ -10,8 +10,13 @@ from yiwang.identity.models import Organisation
 
 
 class OfferStatus(StrEnum):
+    """A listing's workflow: DRAFT → PENDING_REVIEW → ON_SHELF ⇄ OFF_SHELF, or REJECTED."""
+
+    DRAFT = "DRAFT"
+    PENDING_REVIEW = "PENDING_REVIEW"
     ON_SHELF = "ON_SHELF"
     OFF_SHELF = "OFF_SHELF"
+    REJECTED = "REJECTED"
 
 
 class SpecKind(StrEnum):
@@ -71,6 +76,11 @@ class Offer(IdMixin, Base):
     status: Mapped[OfferStatus] = mapped_column(
         Enum(OfferStatus, name="offer_status", native_enum=False, length=16, validate_strings=True)
     )
+    agreement_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("agreement.id"), index=True)
+    image_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("image.id"))
+    rejection_reason: Mapped[str | None] = mapped_column(String(500))
+    submitted_at: Mapped[datetime | None]
+    reviewed_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
 
@@ -100,3 +110,12 @@ class Image(IdMixin, Base):
         BigId, ForeignKey("organisation.id")
     )
     created_at: Mapped[datetime]
+
+
+class OfferDeliveryRegion(Base):
+    """Where an offer delivers; none listed means the agreement's whole region."""
+
+    __tablename__ = "offer_delivery_region"
+
+    offer_id: Mapped[int] = mapped_column(BigId, ForeignKey("offer.id"), primary_key=True)
+    region_code: Mapped[str] = mapped_column(String(6), ForeignKey("region.code"), primary_key=True)

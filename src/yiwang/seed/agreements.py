@@ -186,6 +186,8 @@ async def _make(
         await service.activate(session, agreement.id, actor=operator, clock=clock)
     for supplier_id in admitted:
         await _quotes(session, agreement, supplier_id, demo.quotes_per_entrant, clock)
+    if demo.activate and admitted:
+        await _attach_listings(session, agreement, admitted, clock)
 
 
 def _dec(value: str | None) -> Decimal | None:
@@ -304,3 +306,51 @@ async def _quotes(
             session, agreement.id, product.id, fen_to_yuan(fen), actor=seller, clock=clock
         )
         quoted += 1
+
+
+# A few listings are shown mid-workflow, so every state of the review queue has an example.
+_DEMO_STATES = (
+    (OfferStatus.PENDING_REVIEW, None),
+    (OfferStatus.REJECTED, "商品主图与型号不符, 请更换实物图片"),
+    (OfferStatus.DRAFT, None),
+)
+
+
+async def _attach_listings(
+    session: AsyncSession, agreement: Agreement, admitted: list[int], clock: Clock
+) -> None:
+    """The entrants' catalogue offers in the agreement's categories become its listings, where
+    their price is within the agreement's terms (others stay outside any agreement)."""
+    codes = tuple(await service.covered_category_codes(session, agreement.id))
+    offers = await session.scalars(
+        select(Offer)
+        .join(Product, Product.id == Offer.product_id)
+        .join(Category, Category.id == Product.category_id)
+        .where(Offer.supplier_id.in_(admitted), Offer.agreement_id.is_(None), _in_categories(codes))
+        .order_by(Offer.id)
+    )
+    attached = 0
+    limits: dict[int, quotes.PriceLimits | None] = {}
+    for offer in offers:
+        if offer.product_id not in limits:
+            limits[offer.product_id] = await _limits(session, agreement, offer.product_id, clock)
+        allowed = limits[offer.product_id]
+        if allowed is None or offer.price_fen > min(
+            allowed.ceiling_fen, allowed.market_fen or offer.price_fen
+        ):
+            continue
+        offer.agreement_id, offer.reviewed_at = agreement.id, clock.now()
+        if attached < len(_DEMO_STATES):
+            offer.status, offer.rejection_reason = _DEMO_STATES[attached]
+        attached += 1
+
+
+async def _limits(
+    session: AsyncSession, agreement: Agreement, product_id: int, clock: Clock
+) -> quotes.PriceLimits | None:
+    product = await session.get(Product, product_id)
+    assert product is not None
+    try:
+        return await quotes.price_limits(session, agreement, product, clock=clock)
+    except AgreementError:
+        return None  # no ceiling covers this model

@@ -1,9 +1,7 @@
-from decimal import Decimal
-
 import strawberry
 from strawberry import relay
 
-from yiwang.api.catalogue.types import OfferStatus, SpecKind
+from yiwang.api.catalogue.types import SpecKind
 from yiwang.marketplace import specs
 
 
@@ -37,28 +35,6 @@ class CreateProductInput:
     gtin: str | None = None
     specs: list[SpecInput] = strawberry.field(default_factory=list)
     idempotency_key: str | None = None
-
-
-@strawberry.input
-class CreateOfferInput:
-    product_id: relay.GlobalID
-    supplier_sku: str
-    price: Decimal = strawberry.field(
-        description='Yuan, at most two decimals, as a string: "4999.00".'
-    )
-    stock: int
-    market_price: Decimal | None = None
-    status: OfferStatus = OfferStatus.ON_SHELF  # type: ignore[valid-type]
-    idempotency_key: str | None = None
-
-
-@strawberry.input(description="Only the fields given change.")
-class UpdateOfferInput:
-    id: relay.GlobalID
-    price: Decimal | None = None
-    market_price: Decimal | None = None
-    stock: int | None = None
-    status: OfferStatus | None = None  # type: ignore[valid-type]
 
 
 @strawberry.input

@@ -5,10 +5,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
 from yiwang.api.catalogue import inputs
-from yiwang.api.catalogue.types import Category, Offer, Product, ProductConnection, ProductSort
+from yiwang.api.catalogue.types import Category, Product, ProductConnection, ProductSort
 from yiwang.api.context import Info
 from yiwang.api.errors import UserError
-from yiwang.api.mutations import Idempotent, decode_id, perform, perform_create
+from yiwang.api.mutations import Idempotent, decode_id, perform_create
 from yiwang.api.relay import page_limits, page_request, to_connection
 from yiwang.core.principal import Actor
 from yiwang.marketplace import catalogue, models
@@ -90,18 +90,8 @@ class CreateProductPayload:
     errors: list[UserError]
 
 
-@strawberry.type
-class OfferPayload:
-    offer: Offer | None
-    errors: list[UserError]
-
-
 async def _category_by_id(session: AsyncSession, category_id: int) -> models.Category | None:
     return await session.get(models.Category, category_id)
-
-
-async def _offer_by_id(session: AsyncSession, offer_id: int) -> models.Offer | None:
-    return await session.get(models.Offer, offer_id)
 
 
 @strawberry.type
@@ -155,57 +145,6 @@ class CatalogueMutation:
         return CreateProductPayload(
             product=Product.from_model(outcome.value) if outcome.value else None,
             errors=outcome.errors,
-        )
-
-    @strawberry.mutation(description="A supplier or partner offers a product at its price.")
-    async def create_offer(self, info: Info, input: inputs.CreateOfferInput) -> OfferPayload:
-        async def action(session: AsyncSession, actor: Actor) -> models.Offer:
-            draft = catalogue.OfferDraft(
-                product_id=decode_id(input.product_id, "Product", field="productId"),
-                supplier_sku=input.supplier_sku,
-                price=input.price,
-                market_price=input.market_price,
-                stock=input.stock,
-                status=input.status,
-            )
-            return await catalogue.create_offer(
-                session, draft, actor=actor, clock=info.context.clock
-            )
-
-        request = {
-            "productId": str(input.product_id),
-            "sku": input.supplier_sku,
-            "price": input.price,
-            "marketPrice": input.market_price,
-            "stock": input.stock,
-            "status": input.status,
-        }
-        spec = Idempotent("createOffer", input.idempotency_key, request, _offer_by_id)
-        outcome = await perform_create(info, spec, action)
-        return OfferPayload(
-            offer=Offer.from_model(outcome.value) if outcome.value else None, errors=outcome.errors
-        )
-
-    @strawberry.mutation(
-        description="The offer's owner changes its price, market price, stock or shelf status."
-    )
-    async def update_offer(self, info: Info, input: inputs.UpdateOfferInput) -> OfferPayload:
-        patch = catalogue.OfferPatch(
-            price=input.price,
-            market_price=input.market_price,
-            stock=input.stock,
-            status=input.status,
-        )
-
-        async def action(session: AsyncSession, actor: Actor) -> models.Offer:
-            offer_id = decode_id(input.id, "Offer", field="id")
-            return await catalogue.update_offer(
-                session, offer_id, patch, actor=actor, clock=info.context.clock
-            )
-
-        outcome = await perform(info, action)
-        return OfferPayload(
-            offer=Offer.from_model(outcome.value) if outcome.value else None, errors=outcome.errors
         )
 
 

@@ -1,6 +1,6 @@
 from collections.abc import Awaitable, Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 from sqlalchemy import inspect as sa_inspect
@@ -12,6 +12,10 @@ from yiwang.api.money import Money
 from yiwang.api.relay import int_ids
 from yiwang.identity.models import Organisation as OrganisationRow
 from yiwang.marketplace import models
+
+if TYPE_CHECKING:
+    from yiwang.api.agreements.types import Agreement
+    from yiwang.api.images import Image
 from yiwang.marketplace.catalogue import ProductSort as ProductSortEnum
 
 OfferStatus = strawberry.enum(
@@ -135,9 +139,12 @@ class Offer(relay.Node):
     )
     stock: int
     status: OfferStatus  # type: ignore[valid-type]
+    rejection_reason: str | None = strawberry.field(description="Why review sent it back.")
     updated_at: datetime
     product_id: strawberry.Private[int]
     supplier_id: strawberry.Private[int]
+    agreement_id: strawberry.Private[int | None]
+    image_id: strawberry.Private[int | None]
     preloaded_supplier: strawberry.Private[OrganisationRow | None]
 
     @classmethod
@@ -149,9 +156,12 @@ class Offer(relay.Node):
             market_price=Money.maybe(row.market_price_fen),
             stock=row.stock,
             status=row.status,
+            rejection_reason=row.rejection_reason,
             updated_at=row.updated_at,
             product_id=row.product_id,
             supplier_id=row.supplier_id,
+            agreement_id=row.agreement_id,
+            image_id=row.image_id,
             preloaded_supplier=_loaded(row, "supplier"),
         )
 
@@ -162,6 +172,33 @@ class Offer(relay.Node):
         if self.preloaded_supplier is not None:
             return Organisation.from_model(self.preloaded_supplier)
         return self._load_supplier(info)
+
+    @strawberry.field(description="The framework agreement it is sold under.")
+    async def agreement(
+        self, info: Info
+    ) -> Annotated["Agreement", strawberry.lazy("yiwang.api.agreements.types")] | None:
+        from yiwang.api.agreements.types import agreement_node
+
+        if self.agreement_id is None:
+            return None
+        row = await info.context.loaders.agreement_by_id.load(self.agreement_id)
+        return agreement_node(row, info) if row else None
+
+    @strawberry.field(description="Where it delivers; empty means the agreement's whole region.")
+    async def delivery_region_codes(self, info: Info) -> list[str]:
+        codes: list[str] = await info.context.loaders.delivery_regions_by_offer_id.load(self.id)
+        return codes
+
+    @strawberry.field
+    async def image(
+        self, info: Info
+    ) -> Annotated["Image", strawberry.lazy("yiwang.api.images")] | None:
+        from yiwang.api.images import Image
+
+        if self.image_id is None:
+            return None
+        row = await info.context.loaders.image_by_id.load(self.image_id)
+        return Image.from_model(row) if row else None
 
     async def _load_supplier(self, info: Info) -> Organisation:
         row = await info.context.loaders.organisation_by_id.load(self.supplier_id)
@@ -190,3 +227,8 @@ class ProductConnection(relay.Connection[Product]):
 def _loaded(row: Any, relation: str) -> Any:
     """The related object if the query loaded it, else None (never a lazy load)."""
     return None if relation in sa_inspect(row).unloaded else getattr(row, relation)
+
+
+@strawberry.type(description="A page of offers.")
+class OfferConnection(relay.Connection[Offer]):
+    pass

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yiwang.core.audit import write_audit
@@ -44,28 +44,27 @@ async def applicable_ceiling(
     session: AsyncSession, agreement_id: int, product: Product
 ) -> int | None:
     """The product's own ceiling, else the most specific category ceiling whose constraints it
-    meets; of several at that level (tiers), the highest it qualifies for."""
-    own = await session.scalar(
-        select(Ceiling.ceiling_fen).where(
-            Ceiling.agreement_id == agreement_id, Ceiling.product_id == product.id
-        )
-    )
-    if own is not None:
-        return int(own)
+    meets; of several at that level (tiers), the highest it qualifies for. One query."""
     category = await session.get(Category, product.category_id)
     assert category is not None
+    ancestors = [category.code[:i] for i in range(1, len(category.code) + 1, 2)]
     rows = await session.execute(
         select(Ceiling, Category.code)
-        .join(Category, Category.id == Ceiling.category_id)
-        .where(Ceiling.agreement_id == agreement_id)
+        .outerjoin(Category, Category.id == Ceiling.category_id)
+        .where(
+            Ceiling.agreement_id == agreement_id,
+            or_(Ceiling.product_id == product.id, Category.code.in_(ancestors)),
+        )
     )
-    matching = [
-        (len(code), ceiling.ceiling_fen)
-        for ceiling, code in rows
-        if category.code.startswith(code)
-        and rules.specs_match(product.specs, ceiling.spec_constraints)
-    ]
-    return max(matching)[1] if matching else None
+    own, by_category = None, []
+    for ceiling, code in rows:
+        if ceiling.product_id is not None:
+            own = ceiling.ceiling_fen
+        elif rules.specs_match(product.specs, ceiling.spec_constraints):
+            by_category.append((len(code), ceiling.ceiling_fen))
+    if own is not None:
+        return int(own)
+    return max(by_category)[1] if by_category else None
 
 
 async def market_prices_fen(
@@ -107,6 +106,33 @@ async def price_limits(
     )
 
 
+async def check_offer_terms(
+    session: AsyncSession,
+    agreement_id: int,
+    supplier_id: int,
+    product_id: int,
+    price_fen: int,
+    *,
+    clock: Clock,
+    statuses: tuple[AgreementStatus, ...] = (AgreementStatus.ACTIVE,),
+) -> Agreement:
+    """May this seller offer this product under this agreement at this price? The one check
+    behind quotes, listings and (later) orders."""
+    agreement = await require_agreement(session, agreement_id)
+    require_status(agreement, clock, *statuses)
+    if not await is_admitted(session, agreement_id, supplier_id):
+        raise AgreementError(
+            AgreementErrorCode.NOT_AN_ENTRANT, f"本单位不是协议 {agreement.code} 的入围供应商"
+        )
+    product = await _require_product(session, product_id)
+    category = await session.get(Category, product.category_id)
+    assert category is not None
+    await require_covered(session, agreement, category.code, field="productId")
+    limits = await price_limits(session, agreement, product, clock=clock)
+    rules.check_quote_price(price_fen, limits.ceiling_fen, limits.market_fen, limits.market_rule)
+    return agreement
+
+
 async def set_quote(
     session: AsyncSession,
     agreement_id: int,
@@ -117,19 +143,17 @@ async def set_quote(
     clock: Clock,
 ) -> Quote:
     principal = actor.require(Role.SUPPLIER, Role.PARTNER)
-    agreement = await require_agreement(session, agreement_id)
-    require_status(agreement, clock, AgreementStatus.SOLICITING, AgreementStatus.ACTIVE)
-    if not await is_admitted(session, agreement_id, principal.organisation_id):
-        raise AgreementError(
-            AgreementErrorCode.NOT_AN_ENTRANT, f"本单位不是协议 {agreement.code} 的入围供应商"
-        )
-    product = await _require_product(session, product_id)
-    category = await session.get(Category, product.category_id)
-    assert category is not None
-    await require_covered(session, agreement, category.code, field="productId")
     price_fen = yuan_to_fen(parse_yuan(price, field="price", allow_zero=False))
-    limits = await price_limits(session, agreement, product, clock=clock)
-    rules.check_quote_price(price_fen, limits.ceiling_fen, limits.market_fen, limits.market_rule)
+    soliciting_or_active = (AgreementStatus.SOLICITING, AgreementStatus.ACTIVE)
+    await check_offer_terms(
+        session,
+        agreement_id,
+        principal.organisation_id,
+        product_id,
+        price_fen,
+        clock=clock,
+        statuses=soliciting_or_active,
+    )
     return await _store(session, agreement_id, product_id, price_fen, actor=actor, clock=clock)
 
 
