@@ -1,6 +1,7 @@
 """Framework agreements through GraphQL: operator → suppliers → quotes, and the rules that bite."""
 
 from datetime import timedelta
+from typing import Any
 
 import httpx
 import pytest
@@ -283,7 +284,7 @@ async def test_the_most_specific_ceiling_applies(world: World) -> None:
     """A product's own ceiling beats its category's; among category tiers, the highest it meets."""
     made = await world.as_(world.operator, CREATE, {"input": terms()})
     agreement_id = made["agreement"]["id"]
-    tiers = [
+    tiers: list[dict[str, Any]] = [
         {"price": "5000", "categoryCode": "A02010104"},
         {
             "price": "6000",
