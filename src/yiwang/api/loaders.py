@@ -15,7 +15,7 @@ from yiwang.identity.models import Organisation
 from yiwang.marketplace import catalogue
 from yiwang.marketplace.agreements import queries as agreement_queries
 from yiwang.marketplace.agreements import quotes as agreement_quotes
-from yiwang.marketplace.agreements.models import Agreement, Entrant
+from yiwang.marketplace.agreements.models import Agreement, Entrant, Upgrade
 from yiwang.marketplace.models import Category, Image, Offer, Product
 
 if TYPE_CHECKING:
@@ -40,6 +40,7 @@ class Loaders:
             self._grouped(agreement_queries.category_ids_for)
         )
         self.entrants_by_agreement_id = DataLoader(self._visible_entrants)
+        self.upgrades_by_agreement_id = DataLoader(self._visible_upgrades)
         self.price_history_by_quote_id = DataLoader(self._grouped(agreement_quotes.price_history))
         self.delivery_regions_by_offer_id = DataLoader(self._grouped(catalogue.delivery_regions))
         self.image_by_id = DataLoader(self._by_id(Image))
@@ -59,6 +60,12 @@ class Loaders:
         async with self._ctx.db.reader() as session:
             found = await agreement_queries.visible_by_ids(session, ids, viewer)
         return [found.get(i) for i in ids]
+
+    async def _visible_upgrades(self, ids: list[int]) -> list[list[Upgrade]]:
+        viewer = await self._ctx.viewer()
+        async with self._ctx.db.reader() as session:
+            found = await agreement_queries.upgrades_for(session, ids, viewer)
+        return [found.get(i, []) for i in ids]
 
     async def _visible_entrants(self, ids: list[int]) -> list[list[Entrant]]:
         viewer = await self._ctx.viewer()

@@ -87,3 +87,11 @@ class AgreementFilter:
     supplier_id: relay.GlobalID | None = strawberry.field(
         default=None, description="Agreements this supplier is admitted to."
     )
+
+
+@strawberry.input(description="Replace a quoted model with a newer one at no higher price.")
+class ProposeUpgradeInput:
+    agreement_id: relay.GlobalID
+    old_product_id: relay.GlobalID
+    new_product_id: relay.GlobalID
+    price: Decimal

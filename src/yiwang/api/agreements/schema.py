@@ -11,6 +11,7 @@ from yiwang.api.agreements.types import (
     Ceiling,
     Entrant,
     Quote,
+    Upgrade,
     agreement_node,
 )
 from yiwang.api.context import Info
@@ -18,8 +19,8 @@ from yiwang.api.errors import UserError
 from yiwang.api.mutations import Idempotent, Outcome, decode_id, perform, perform_create
 from yiwang.api.relay import page_limits, page_request, to_connection
 from yiwang.core.errors import InvalidInput
-from yiwang.core.principal import Actor
-from yiwang.marketplace.agreements import entrants, queries, quotes, rules, service
+from yiwang.core.principal import Actor, Role
+from yiwang.marketplace.agreements import entrants, queries, quotes, rules, service, upgrades
 from yiwang.marketplace.agreements import models as m
 
 
@@ -45,6 +46,13 @@ class AgreementQuery:
                 session, viewer, _filters(filter), request, **page_limits(ctx.settings)
             )
         return to_connection(AgreementConnection, page, lambda row: agreement_node(row, info))
+
+    @strawberry.field(description="Suppliers: your applications to agreements and their outcomes.")
+    async def my_applications(self, info: Info) -> list[Entrant]:
+        principal = (await info.context.actor()).require(Role.SUPPLIER, Role.PARTNER)
+        async with info.context.db.reader() as session:
+            rows = await queries.applications_of(session, principal.organisation_id)
+        return [Entrant.from_model(r) for r in rows]
 
     @strawberry.field
     async def agreement(self, info: Info, id: relay.GlobalID) -> Agreement | None:
@@ -86,6 +94,12 @@ class CeilingPayload:
 @strawberry.type
 class EntrantPayload:
     entrant: Entrant | None
+    errors: list[UserError]
+
+
+@strawberry.type
+class UpgradePayload:
+    upgrade: Upgrade | None
     errors: list[UserError]
 
 
@@ -291,3 +305,40 @@ class AgreementMutation:
         return QuotePayload(
             quote=Quote.from_model(outcome.value) if outcome.value else None, errors=outcome.errors
         )
+
+    @strawberry.mutation(description="An entrant proposes a replacement model for one it quoted.")
+    async def propose_upgrade(
+        self, info: Info, input: inputs.ProposeUpgradeInput
+    ) -> UpgradePayload:
+        async def action(session: AsyncSession, actor: Actor) -> m.Upgrade:
+            return await upgrades.propose_upgrade(
+                session,
+                decode_id(input.agreement_id, "Agreement", field="agreementId"),
+                decode_id(input.old_product_id, "Product", field="oldProductId"),
+                decode_id(input.new_product_id, "Product", field="newProductId"),
+                input.price,
+                actor=actor,
+                clock=info.context.clock,
+            )
+
+        return _upgrade_payload(await perform(info, action))
+
+    @strawberry.mutation(
+        description="The operator approves (the new model gets the quote) or rejects."
+    )
+    async def decide_upgrade(
+        self, info: Info, upgrade_id: strawberry.ID, approve: bool, reason: str = ""
+    ) -> UpgradePayload:
+        async def action(session: AsyncSession, actor: Actor) -> m.Upgrade:
+            if not str(upgrade_id).isdigit():
+                raise InvalidInput("升级申请编号无效", field="upgradeId")
+            return await upgrades.decide_upgrade(
+                session, int(upgrade_id), approve, reason, actor=actor, clock=info.context.clock
+            )
+
+        return _upgrade_payload(await perform(info, action))
+
+
+def _upgrade_payload(outcome: Outcome[m.Upgrade]) -> UpgradePayload:
+    upgrade = Upgrade.from_model(outcome.value) if outcome.value else None
+    return UpgradePayload(upgrade=upgrade, errors=outcome.errors)

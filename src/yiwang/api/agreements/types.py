@@ -83,6 +83,7 @@ class Entrant:
     applied_at: datetime
     decided_at: datetime | None
     supplier_id: strawberry.Private[int]
+    agreement_id: strawberry.Private[int]
 
     @classmethod
     def from_model(cls, row: models.Entrant) -> "Entrant":
@@ -94,7 +95,60 @@ class Entrant:
             applied_at=row.applied_at,
             decided_at=row.decided_at,
             supplier_id=row.supplier_id,
+            agreement_id=row.agreement_id,
         )
+
+    @strawberry.field
+    async def supplier(self, info: Info) -> Organisation | None:
+        row = await info.context.loaders.organisation_by_id.load(self.supplier_id)
+        return Organisation.from_model(row) if row else None
+
+    @strawberry.field
+    async def agreement(self, info: Info) -> "Agreement | None":
+        row = await info.context.loaders.agreement_by_id.load(self.agreement_id)
+        return agreement_node(row, info) if row else None
+
+
+UpgradeStatus = strawberry.enum(
+    models.UpgradeStatus, description="Where an upgrade proposal stands."
+)
+
+
+@strawberry.type(description="产品升级: a replacement model, no worse in spec and no dearer.")
+class Upgrade:
+    id: strawberry.ID
+    status: UpgradeStatus  # type: ignore[valid-type]
+    price: Money
+    reason: str | None
+    proposed_at: datetime
+    decided_at: datetime | None
+    old_product_id: strawberry.Private[int]
+    new_product_id: strawberry.Private[int]
+    supplier_id: strawberry.Private[int]
+
+    @classmethod
+    def from_model(cls, row: models.Upgrade) -> "Upgrade":
+        return cls(
+            id=strawberry.ID(str(row.id)),
+            status=row.status,
+            price=Money.from_fen(row.price_fen),
+            reason=row.reason,
+            proposed_at=row.proposed_at,
+            decided_at=row.decided_at,
+            old_product_id=row.old_product_id,
+            new_product_id=row.new_product_id,
+            supplier_id=row.supplier_id,
+        )
+
+    @strawberry.field
+    async def old_product(self, info: Info) -> Product | None:
+        row = await info.context.loaders.product_by_id.load(self.old_product_id)
+        return Product.from_model(row) if row else None
+
+    @strawberry.field
+    async def new_product(self, info: Info) -> Product | None:
+        row = await info.context.loaders.product_by_id.load(self.new_product_id)
+        return Product.from_model(row) if row else None
 
     @strawberry.field
     async def supplier(self, info: Info) -> Organisation | None:
@@ -241,6 +295,11 @@ class Agreement(relay.Node):
     async def quotes(self, info: Info) -> list[Quote]:
         rows = await info.context.loaders.quotes_by_agreement_id.load(self.id)
         return [Quote.from_model(r) for r in rows]
+
+    @strawberry.field(description="Upgrades: approved ones for all, proposals for their parties.")
+    async def upgrades(self, info: Info) -> list[Upgrade]:
+        rows = await info.context.loaders.upgrades_by_agreement_id.load(self.id)
+        return [Upgrade.from_model(r) for r in rows]
 
     @strawberry.field
     async def quota(self, info: Info) -> Quota:

@@ -61,3 +61,16 @@ class QuotaChanged(_AgreementEvent):
     reference: str
     amount_fen: int
     released: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpgradeProposed(_AgreementEvent):
+    event_type: ClassVar[str] = "UpgradeProposed"
+    upgrade_id: int
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpgradeDecided(_AgreementEvent):
+    event_type: ClassVar[str] = "UpgradeDecided"
+    upgrade_id: int
+    status: str

@@ -170,3 +170,29 @@ class QuotaUse(IdMixin, Base):
     amount_fen: Mapped[int] = mapped_column(BigId)
     reserved_at: Mapped[datetime]
     released_at: Mapped[datetime | None]
+
+
+class UpgradeStatus(StrEnum):
+    PENDING = "PENDING"
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
+
+
+class Upgrade(IdMixin, Base):
+    """An entrant's replacement model (产品升级) for a product it quoted: no worse, no dearer."""
+
+    __tablename__ = "agreement_upgrade"
+    __table_args__ = (
+        CheckConstraint("price_fen > 0", name="price_positive"),
+        Index("ix_agreement_upgrade_agreement_status", "agreement_id", "status"),
+    )
+
+    agreement_id: Mapped[int] = mapped_column(BigId, ForeignKey("agreement.id"))
+    supplier_id: Mapped[int] = mapped_column(BigId, ForeignKey("organisation.id"))
+    old_product_id: Mapped[int] = mapped_column(BigId, ForeignKey("product.id"))
+    new_product_id: Mapped[int] = mapped_column(BigId, ForeignKey("product.id"))
+    price_fen: Mapped[int] = mapped_column(BigId)
+    status: Mapped[UpgradeStatus] = mapped_column(_enum(UpgradeStatus, "upgrade_status"))
+    reason: Mapped[str | None] = mapped_column(String(500))
+    proposed_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]

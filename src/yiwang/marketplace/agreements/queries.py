@@ -20,6 +20,8 @@ from yiwang.marketplace.agreements.models import (
     Entrant,
     EntrantStatus,
     Quote,
+    Upgrade,
+    UpgradeStatus,
 )
 from yiwang.marketplace.models import Category
 
@@ -156,3 +158,31 @@ async def category_ids_for(session: AsyncSession, agreement_ids: list[int]) -> d
     for agreement_id, category_id in rows:
         result[agreement_id].append(category_id)
     return result
+
+
+def upgrade_visibility(viewer: Principal | None) -> ColumnElement[bool]:
+    """Approved upgrades are public; proposals are the proposer's and the operator's business."""
+    approved = Upgrade.status == UpgradeStatus.APPROVED
+    if viewer is None:
+        return approved
+    if viewer.role is Role.SUPERVISOR:
+        return true()
+    if viewer.role is Role.OPERATOR:
+        owned = select(Agreement.id).where(Agreement.operator_id == viewer.organisation_id)
+        return or_(approved, Upgrade.agreement_id.in_(owned))
+    return or_(approved, Upgrade.supplier_id == viewer.organisation_id)
+
+
+async def upgrades_for(
+    session: AsyncSession, agreement_ids: list[int], viewer: Principal | None
+) -> dict[int, list[Upgrade]]:
+    return await grouped(
+        session, Upgrade, Upgrade.agreement_id, agreement_ids, upgrade_visibility(viewer)
+    )
+
+
+async def applications_of(session: AsyncSession, supplier_id: int) -> list[Entrant]:
+    rows = await session.scalars(
+        select(Entrant).where(Entrant.supplier_id == supplier_id).order_by(Entrant.id.desc())
+    )
+    return list(rows)

@@ -154,7 +154,15 @@ async def set_quote(
         clock=clock,
         statuses=soliciting_or_active,
     )
-    return await _store(session, agreement_id, product_id, price_fen, actor=actor, clock=clock)
+    return await store_quote(
+        session,
+        agreement_id,
+        principal.organisation_id,
+        product_id,
+        price_fen,
+        actor=actor,
+        clock=clock,
+    )
 
 
 async def _require_product(session: AsyncSession, product_id: int) -> Product:
@@ -164,28 +172,29 @@ async def _require_product(session: AsyncSession, product_id: int) -> Product:
     return product
 
 
-async def _store(
+async def store_quote(
     session: AsyncSession,
     agreement_id: int,
+    supplier_id: int,
     product_id: int,
     price_fen: int,
     *,
     actor: Actor,
     clock: Clock,
 ) -> Quote:
+    """Write a checked price and its history; `actor` is who set it (the supplier, or the
+    operator approving an upgrade)."""
     principal = actor.require()
     quote = await session.scalar(
         select(Quote).where(
             Quote.agreement_id == agreement_id,
-            Quote.supplier_id == principal.organisation_id,
+            Quote.supplier_id == supplier_id,
             Quote.product_id == product_id,
         )
     )
     old = quote.price_fen if quote else None
     if quote is None:
-        quote = Quote(
-            agreement_id=agreement_id, supplier_id=principal.organisation_id, product_id=product_id
-        )
+        quote = Quote(agreement_id=agreement_id, supplier_id=supplier_id, product_id=product_id)
         session.add(quote)
     if old == price_fen:
         return quote

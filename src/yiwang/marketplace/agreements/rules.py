@@ -141,3 +141,30 @@ def check_quote_price(
             f" {fen_to_yuan(market_fen)} 元",
             field="price",
         )
+
+
+# Specs where less is better; every other numeric spec is better when higher.
+LOWER_IS_BETTER = frozenset({"重量", "功耗", "噪音", "噪声", "厚度", "响应时间", "待机功耗"})
+
+
+def worse_specs(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[str]:
+    """The keys where the new model is worse: a spec missing, a number going the wrong way, or
+    a yes turning into a no. Text specs (a CPU name) only have to be present."""
+    offered = {s["key"]: s for s in new}
+    worse = []
+    for spec in old:
+        other = offered.get(spec["key"])
+        if other is None or _worse(spec, other):
+            worse.append(spec["key"])
+    return worse
+
+
+def _worse(old: dict[str, Any], new: dict[str, Any]) -> bool:
+    if old["kind"] == "BOOLEAN":
+        return bool(old["value"] == "true" and new["value"] != "true")
+    if old["kind"] != "NUMBER":
+        return False
+    before, after = _number(old["value"]), _number(new["value"])
+    if before is None or after is None or (old.get("unit") or None) != (new.get("unit") or None):
+        return True
+    return after > before if old["key"] in LOWER_IS_BETTER else after < before
