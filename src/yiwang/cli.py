@@ -89,6 +89,24 @@ def seed(settings: Settings, *, products: int | None, once: bool) -> int:
     return asyncio.run(run_seed(settings, products=products, once=once))
 
 
+def expire_agreements(settings: Settings) -> int:
+    from yiwang.core.clock import SystemClock
+    from yiwang.core.db import Database
+    from yiwang.marketplace.agreements.service import expire_due
+
+    async def run() -> list[int]:
+        db = Database(settings.database_url)
+        try:
+            async with db.unit_of_work() as session:
+                return await expire_due(session, clock=SystemClock())
+        finally:
+            await db.dispose()
+
+    expired = asyncio.run(run())
+    print(f"{len(expired)} 个框架协议已到期: {expired}")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="yiwang", description="一网 政府采购电子卖场")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -100,6 +118,7 @@ def _parser() -> argparse.ArgumentParser:
     s = sub.add_parser("seed", help="load deterministic demo data (idempotent)")
     s.add_argument("--products", type=int, default=None, help="how many products (default 5000)")
     s.add_argument("--once", action="store_true", help="do nothing if demo data is already there")
+    sub.add_parser("expire-agreements", help="mark agreements past their term EXPIRED (daily)")
     e = sub.add_parser("export-schema", help="print the GraphQL SDL")
     e.add_argument(
         "--check", type=Path, default=None, metavar="FILE", help="fail when FILE differs"
@@ -118,6 +137,8 @@ def main(argv: list[str] | None = None) -> int:
         return serve(settings)
     if args.command == "migrate":
         return migrate(settings, check=False)
+    if args.command == "expire-agreements":
+        return expire_agreements(settings)
     return seed(settings, products=args.products, once=args.once)
 
 

@@ -84,8 +84,11 @@ async def test_the_whole_path_from_draft_to_a_quote(world: World) -> None:
     assert {
         "AgreementCreated",
         "CeilingSet",
-        "AgreementStatusChanged",
-        "EntrantChanged",
+        "SolicitationOpened",
+        "AgreementActivated",
+        "SupplierApplied",
+        "SupplierAdmitted",
+        "SupplierRejected",
         "QuoteChanged",
     } <= kinds
 

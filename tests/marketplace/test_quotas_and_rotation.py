@@ -1,16 +1,17 @@
 """Quota reservations (the ordering flow's entry point) and 顺序轮候 rotation, at service level."""
 
 import asyncio
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from tests import factories
 from yiwang.core.clock import FrozenClock
 from yiwang.core.db import Database
+from yiwang.core.outbox import OutboxEvent
 from yiwang.core.principal import Role
-from yiwang.marketplace.agreements import quotas, rotation
+from yiwang.marketplace.agreements import quotas, rotation, service
 from yiwang.marketplace.agreements.errors import AgreementError, AgreementErrorCode
 from yiwang.marketplace.agreements.models import (
     Agreement,
@@ -182,3 +183,20 @@ async def test_region_policy_inherits_from_the_nearest_ancestor(
             s.add(RegionPolicy(region_code=code, market_price_rule=rule, market_window_days=window))
     async with db.reader() as s:
         assert await policy_for(s, "331102") == expected
+
+
+async def test_the_expiry_batch_marks_agreements_past_their_term(
+    db: Database, clock: FrozenClock
+) -> None:
+    agreement, _ = await _agreement(db)
+    async with db.unit_of_work() as s:
+        assert await service.expire_due(s, clock=clock) == []
+    clock.advance(timedelta(days=365))
+    async with db.unit_of_work() as s:
+        assert await service.expire_due(s, clock=clock) == [agreement.id]
+    async with db.reader() as s:
+        stored = await s.get(Agreement, agreement.id)
+        events = list((await s.scalars(select(OutboxEvent.event_type))).all())
+    assert stored is not None
+    assert stored.status is AgreementStatus.EXPIRED
+    assert events == ["AgreementExpired"]

@@ -13,6 +13,7 @@ from yiwang.core.clock import Clock
 from yiwang.core.errors import InvalidInput
 from yiwang.core.outbox import record
 from yiwang.core.principal import Actor, Role
+from yiwang.marketplace.agreements import events
 from yiwang.marketplace.agreements.access import (
     entrant_of,
     require_agreement,
@@ -21,7 +22,6 @@ from yiwang.marketplace.agreements.access import (
     status_now,
 )
 from yiwang.marketplace.agreements.errors import AgreementError, AgreementErrorCode
-from yiwang.marketplace.agreements.events import EntrantChanged
 from yiwang.marketplace.agreements.models import (
     Agreement,
     AgreementKind,
@@ -31,6 +31,14 @@ from yiwang.marketplace.agreements.models import (
 )
 
 SELLERS = (Role.SUPPLIER, Role.PARTNER)
+_ENTRANT_EVENTS: dict[EntrantStatus, type[events.EntrantChanged]] = {
+    EntrantStatus.APPLIED: events.SupplierApplied,
+    EntrantStatus.ADMITTED: events.SupplierAdmitted,
+    EntrantStatus.REJECTED: events.SupplierRejected,
+    EntrantStatus.ELIMINATED: events.SupplierRejected,
+    EntrantStatus.LEAVE_REQUESTED: events.SupplierLeaveRequested,
+    EntrantStatus.LEFT: events.SupplierLeft,
+}
 
 
 def _open_for_entry(agreement: Agreement, clock: Clock) -> bool:
@@ -164,7 +172,7 @@ async def _changed(
     await session.flush()
     record(
         session,
-        EntrantChanged(
+        _ENTRANT_EVENTS[entrant.status](
             agreement_id=entrant.agreement_id,
             supplier_id=entrant.supplier_id,
             status=entrant.status.value,

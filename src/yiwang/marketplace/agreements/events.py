@@ -22,11 +22,28 @@ class AgreementCreated(_AgreementEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class AgreementStatusChanged(_AgreementEvent):
-    """SolicitationOpened, AgreementActivated, AgreementExpired, AgreementTerminated."""
-
-    event_type: ClassVar[str] = "AgreementStatusChanged"
     old_status: str
     new_status: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SolicitationOpened(AgreementStatusChanged):
+    event_type: ClassVar[str] = "SolicitationOpened"
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgreementActivated(AgreementStatusChanged):
+    event_type: ClassVar[str] = "AgreementActivated"
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgreementExpired(AgreementStatusChanged):
+    event_type: ClassVar[str] = "AgreementExpired"
+
+
+@dataclass(frozen=True, kw_only=True)
+class AgreementTerminated(AgreementStatusChanged):
+    event_type: ClassVar[str] = "AgreementTerminated"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -38,11 +55,35 @@ class CeilingSet(_AgreementEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class EntrantChanged(_AgreementEvent):
-    """SupplierApplied, SupplierAdmitted, SupplierRejected, SupplierEliminated, SupplierLeft …"""
-
-    event_type: ClassVar[str] = "EntrantChanged"
     supplier_id: int
     status: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SupplierApplied(EntrantChanged):
+    event_type: ClassVar[str] = "SupplierApplied"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SupplierAdmitted(EntrantChanged):
+    event_type: ClassVar[str] = "SupplierAdmitted"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SupplierRejected(EntrantChanged):
+    """Not qualified, or (status ELIMINATED) qualified but outcompeted."""
+
+    event_type: ClassVar[str] = "SupplierRejected"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SupplierLeaveRequested(EntrantChanged):
+    event_type: ClassVar[str] = "SupplierLeaveRequested"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SupplierLeft(EntrantChanged):
+    event_type: ClassVar[str] = "SupplierLeft"
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -15,7 +15,7 @@ from yiwang.core.outbox import record
 from yiwang.core.principal import Actor, Principal, Role
 from yiwang.identity import regions
 from yiwang.identity.service import require_region
-from yiwang.marketplace.agreements import rules
+from yiwang.marketplace.agreements import events, rules
 from yiwang.marketplace.agreements.access import (
     require_agreement,
     require_operator_of,
@@ -26,7 +26,6 @@ from yiwang.marketplace.agreements.access import (
 from yiwang.marketplace.agreements.errors import AgreementError, AgreementErrorCode
 from yiwang.marketplace.agreements.events import (
     AgreementCreated,
-    AgreementStatusChanged,
     CeilingSet,
 )
 from yiwang.marketplace.agreements.models import (
@@ -378,6 +377,14 @@ async def _operated(
     return agreement
 
 
+_STATUS_EVENTS: dict[AgreementStatus, type[events.AgreementStatusChanged]] = {
+    AgreementStatus.SOLICITING: events.SolicitationOpened,
+    AgreementStatus.ACTIVE: events.AgreementActivated,
+    AgreementStatus.EXPIRED: events.AgreementExpired,
+    AgreementStatus.TERMINATED: events.AgreementTerminated,
+}
+
+
 def _move(
     session: AsyncSession, agreement: Agreement, to: AgreementStatus, actor: Actor, clock: Clock
 ) -> Agreement:
@@ -386,9 +393,7 @@ def _move(
     agreement.updated_at = clock.now()
     record(
         session,
-        AgreementStatusChanged(
-            agreement_id=agreement.id, old_status=old.value, new_status=to.value
-        ),
+        _STATUS_EVENTS[to](agreement_id=agreement.id, old_status=old.value, new_status=to.value),
         clock=clock,
     )
     write_audit(
