@@ -14,6 +14,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from yiwang.api.images import MEDIA_PATH, MediaFiles
 from yiwang.api.schema import build_schema
+from yiwang.api.supplier_portal.imports import TEMPLATE_PATH, template_download
 from yiwang.api.view import YiwangGraphQL
 from yiwang.core.clock import Clock, SystemClock
 from yiwang.core.db import Database
@@ -95,6 +96,7 @@ def create_app(
             Route("/graphql", graphql),
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route(TEMPLATE_PATH, template_download),
             Mount(MEDIA_PATH, app=MediaFiles(settings.media_dir), name="media"),
         ],
         lifespan=lifespan,

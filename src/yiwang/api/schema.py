@@ -16,6 +16,7 @@ from yiwang.api.context import Info
 from yiwang.api.error_shaping import ShapedErrorsSchema
 from yiwang.api.identity.schema import IdentityMutation, IdentityQuery
 from yiwang.api.images import ImageMutation
+from yiwang.api.supplier_portal.imports import ImportMutation
 from yiwang.api.supplier_portal.schema import SupplierPortalMutation, SupplierPortalQuery
 from yiwang.core.settings import Settings
 
@@ -32,7 +33,12 @@ class Query(IdentityQuery, CatalogueQuery, AgreementQuery, SupplierPortalQuery):
 
 @strawberry.type
 class Mutation(
-    IdentityMutation, CatalogueMutation, AgreementMutation, ImageMutation, SupplierPortalMutation
+    IdentityMutation,
+    CatalogueMutation,
+    AgreementMutation,
+    ImageMutation,
+    SupplierPortalMutation,
+    ImportMutation,
 ):
     pass
 
