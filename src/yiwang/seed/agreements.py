@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yiwang.core.clock import SHANGHAI, Clock
@@ -61,6 +61,7 @@ _GE = rules.ConstraintOp.GTE
 DEMO_AGREEMENTS = (
     DemoAgreement(
         code="LS-2026-TSJ",
+        sellers=("丽水市华信办公设备有限公司", "北京京东世纪贸易有限公司"),
         title="丽水市2026年台式计算机框架协议",
         kind=AgreementKind.CLOSED,
         operator="丽水市政府采购中心",
@@ -93,6 +94,7 @@ DEMO_AGREEMENTS = (
     ),
     DemoAgreement(
         code="SH-2026-BGHC",
+        sellers=("上海浦东申通办公用品有限公司",),
         title="上海市2026年办公耗材框架协议",
         kind=AgreementKind.CLOSED,
         operator="上海市政府采购中心",
@@ -106,6 +108,7 @@ DEMO_AGREEMENTS = (
     ),
     DemoAgreement(
         code="LS-2026-NFCP",
+        sellers=("丽水市农业投资发展有限公司",),
         title="丽水市2026年机关食堂农副产品(832)框架协议",
         kind=AgreementKind.OPEN,
         operator="丽水市政府采购中心",
@@ -118,6 +121,7 @@ DEMO_AGREEMENTS = (
     ),
     DemoAgreement(
         code="ZJ-2027-DNJ",
+        sellers=("丽水市华信办公设备有限公司",),
         title="浙江省2027年便携式计算机框架协议 (征集中)",
         kind=AgreementKind.CLOSED,
         operator="浙江省政府采购中心",
@@ -181,7 +185,7 @@ async def _make(
     agreement = await service.create_agreement(session, draft, actor=operator, clock=clock)
     await _ceilings(session, agreement, demo, operator, clock)
     await service.open_solicitation(session, agreement.id, actor=operator, clock=clock)
-    admitted = await _entrants(session, agreement, demo, operator, clock)
+    admitted = await _entrants(session, agreement, demo, operator, clock, org_ids)
     if demo.activate and admitted:  # a tiny catalogue may have no seller for it: stays soliciting
         await service.activate(session, agreement.id, actor=operator, clock=clock)
     for supplier_id in admitted:
@@ -236,10 +240,18 @@ async def _most_offered(
 
 
 async def _entrants(
-    session: AsyncSession, agreement: Agreement, demo: DemoAgreement, operator: Actor, clock: Clock
+    session: AsyncSession,
+    agreement: Agreement,
+    demo: DemoAgreement,
+    operator: Actor,
+    clock: Clock,
+    organisation_ids: dict[str, int],
 ) -> list[int]:
     pending = 0 if demo.activate else 3
-    sellers = await _sellers(session, demo.categories, demo.admit + demo.eliminate + pending)
+    preferred = tuple(organisation_ids[name] for name in demo.sellers)
+    sellers = await _sellers(
+        session, demo.categories, demo.admit + demo.eliminate + pending, preferred
+    )
     # With fewer sellers than planned, a closed agreement still eliminates one of them.
     admit = min(demo.admit, len(sellers) - int(demo.eliminate > 0 and len(sellers) > 1))
     admitted: list[int] = []
@@ -265,8 +277,11 @@ async def _seller(session: AsyncSession, organisation_id: int) -> Actor:
     return await _org(session, organisation_id, role)
 
 
-async def _sellers(session: AsyncSession, codes: tuple[str, ...], count: int) -> list[int]:
-    """The sellers with the most on-shelf offers in these categories."""
+async def _sellers(
+    session: AsyncSession, codes: tuple[str, ...], count: int, preferred: tuple[int, ...]
+) -> list[int]:
+    """The sellers with on-shelf offers in these categories: the demo logins' organisations
+    first (so `supplier` and `jd` meet agreements they are in), then those with the most."""
     rows = await session.execute(
         select(Offer.supplier_id)
         .join(Product, Product.id == Offer.product_id)
@@ -274,9 +289,10 @@ async def _sellers(session: AsyncSession, codes: tuple[str, ...], count: int) ->
         .where(_in_categories(codes), Offer.status == OfferStatus.ON_SHELF)
         .group_by(Offer.supplier_id)
         .order_by(func.count(Offer.id).desc(), Offer.supplier_id)
-        .limit(count)
     )
-    return [int(supplier_id) for (supplier_id,) in rows]
+    ranked = [int(supplier_id) for (supplier_id,) in rows]
+    first = [s for s in preferred if s in ranked]
+    return [*first, *(s for s in ranked if s not in first)][:count]
 
 
 async def _quotes(
@@ -308,7 +324,8 @@ async def _quotes(
         quoted += 1
 
 
-# A few listings are shown mid-workflow, so every state of the review queue has an example.
+# A few of the first entrant's listings are shown mid-workflow (the demo `supplier` logs in to
+# an example of each state, and the operator's review queue is not empty).
 _DEMO_STATES = (
     (OfferStatus.PENDING_REVIEW, None),
     (OfferStatus.REJECTED, "商品主图与型号不符, 请更换实物图片"),
@@ -327,7 +344,7 @@ async def _attach_listings(
         .join(Product, Product.id == Offer.product_id)
         .join(Category, Category.id == Product.category_id)
         .where(Offer.supplier_id.in_(admitted), Offer.agreement_id.is_(None), _in_categories(codes))
-        .order_by(Offer.id)
+        .order_by(case((Offer.supplier_id == admitted[0], 0), else_=1), Offer.id)
     )
     attached = 0
     limits: dict[int, quotes.PriceLimits | None] = {}
