@@ -1,5 +1,6 @@
 """Framework agreements through GraphQL: operator → suppliers → quotes, and the rules that bite."""
 
+import base64
 from datetime import timedelta
 from typing import Any
 
@@ -32,6 +33,7 @@ from yiwang.core.db import Database
 from yiwang.core.outbox import OutboxEvent
 from yiwang.core.principal import Role
 from yiwang.identity.models import OrganisationKind
+from yiwang.marketplace.agreements import quotas
 from yiwang.marketplace.agreements.models import Quote
 
 
@@ -329,4 +331,20 @@ async def test_the_most_specific_ceiling_applies(world: World) -> None:
     }
     assert codes(await world.as_(world.suppliers[0], QUOTE, {"input": own_quote})) == [
         "OVER_CEILING"
+    ]
+
+
+async def test_quota_in_use_shows_in_lists_with_one_query(world: World) -> None:
+    agreement_id = await active(world)
+    row_id = int(base64.b64decode(agreement_id).decode().split(":")[1])
+    async with world.db.unit_of_work() as s:
+        await quotas.reserve(
+            s, row_id, world.suppliers[0].organisation.id, 30_000_00, "order-1", clock=world.clock
+        )
+    body = await gql(
+        world.client,
+        "{ agreements(first: 5) { edges { node { quota { used { amount } remaining { amount } } } } } }",
+    )
+    assert body["data"]["agreements"]["edges"] == [
+        {"node": {"quota": {"used": {"amount": "30000.00"}, "remaining": {"amount": "970000.00"}}}}
     ]

@@ -14,6 +14,7 @@ from yiwang.identity import directory
 from yiwang.identity.models import Organisation
 from yiwang.marketplace import catalogue
 from yiwang.marketplace.agreements import queries as agreement_queries
+from yiwang.marketplace.agreements import quotas as agreement_quotas
 from yiwang.marketplace.agreements import quotes as agreement_quotes
 from yiwang.marketplace.agreements.models import Agreement, Entrant, Upgrade
 from yiwang.marketplace.models import Category, Image, Offer, Product
@@ -41,6 +42,7 @@ class Loaders:
         )
         self.entrants_by_agreement_id = DataLoader(self._visible_entrants)
         self.upgrades_by_agreement_id = DataLoader(self._visible_upgrades)
+        self.quota_used_by_agreement_id = DataLoader(self._quota_used)
         self.price_history_by_quote_id = DataLoader(self._grouped(agreement_quotes.price_history))
         self.delivery_regions_by_offer_id = DataLoader(self._grouped(catalogue.delivery_regions))
         self.image_by_id = DataLoader(self._by_id(Image))
@@ -60,6 +62,11 @@ class Loaders:
         async with self._ctx.db.reader() as session:
             found = await agreement_queries.visible_by_ids(session, ids, viewer)
         return [found.get(i) for i in ids]
+
+    async def _quota_used(self, ids: list[int]) -> list[int]:
+        async with self._ctx.db.reader() as session:
+            used = await agreement_quotas.used_by_agreement(session, ids)
+        return [used[i] for i in ids]
 
     async def _visible_upgrades(self, ids: list[int]) -> list[list[Upgrade]]:
         viewer = await self._ctx.viewer()

@@ -303,9 +303,10 @@ class Agreement(relay.Node):
 
     @strawberry.field
     async def quota(self, info: Info) -> Quota:
-        async with info.context.db.reader() as session:
-            status = await quotas.quota_status(session, self.model)
-        return Quota.from_status(status, quotas.supplier_cap(self.model))
+        used = await info.context.loaders.quota_used_by_agreement_id.load(self.id)
+        return Quota.from_status(
+            quotas.status_of(self.model, used), quotas.supplier_cap(self.model)
+        )
 
     @classmethod
     async def resolve_nodes(

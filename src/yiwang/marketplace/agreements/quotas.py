@@ -52,6 +52,28 @@ async def _used(session: AsyncSession, agreement_id: int, supplier_id: int | Non
     return int(await session.scalar(query) or 0)
 
 
+async def used_by_agreement(session: AsyncSession, agreement_ids: list[int]) -> dict[int, int]:
+    """Quota in use per agreement, for many agreements in one query."""
+    rows = await session.execute(
+        select(QuotaUse.agreement_id, func.sum(QuotaUse.amount_fen))
+        .where(QuotaUse.agreement_id.in_(agreement_ids), QuotaUse.released_at.is_(None))
+        .group_by(QuotaUse.agreement_id)
+    )
+    used = {i: 0 for i in agreement_ids}
+    used.update({agreement_id: int(total) for agreement_id, total in rows})
+    return used
+
+
+def status_of(agreement: Agreement, used_fen: int) -> QuotaStatus:
+    return QuotaStatus(
+        total_fen=agreement.total_quota_fen,
+        used_fen=used_fen,
+        supplier_cap_fen=None,
+        supplier_used_fen=None,
+        per_order_limit_fen=agreement.per_order_limit_fen,
+    )
+
+
 async def quota_status(
     session: AsyncSession, agreement: Agreement, supplier_id: int | None = None
 ) -> QuotaStatus:
