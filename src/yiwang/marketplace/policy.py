@@ -56,7 +56,18 @@ def _chain(region_code: str) -> list[str]:
     return chain
 
 
+_MEMO = "yiwang.region_policy"
+
+
 async def policy_for(session: AsyncSession, region_code: str) -> Policy:
+    """Remembered for the unit of work (policies change outside it, by operators' hands)."""
+    memo: dict[str, Policy] = session.info.setdefault(_MEMO, {})
+    if region_code not in memo:
+        memo[region_code] = await _resolve(session, region_code)
+    return memo[region_code]
+
+
+async def _resolve(session: AsyncSession, region_code: str) -> Policy:
     chain = _chain(region_code)
     rows = {r.region_code: r for r in await _rows(session, chain)}
     values = {}

@@ -112,7 +112,7 @@ async def create_listing(
     )
     session.add(offer)
     await session.flush()
-    await _set_regions(session, offer, draft.delivery_region_codes)
+    await _set_regions(session, offer, draft.delivery_region_codes, new=True)
     _emit(session, events.ListingCreated, offer, actor, clock)
     return offer
 
@@ -182,7 +182,9 @@ async def _image(session: AsyncSession, sha256: str | None) -> int | None:
     return int(image_id)
 
 
-async def _set_regions(session: AsyncSession, offer: Offer, codes: list[str]) -> list[str]:
+async def _set_regions(
+    session: AsyncSession, offer: Offer, codes: list[str], *, new: bool = False
+) -> list[str]:
     wanted = sorted(set(codes))
     scope = None
     if offer.agreement_id is not None:
@@ -195,9 +197,10 @@ async def _set_regions(session: AsyncSession, offer: Offer, codes: list[str]) ->
                 f"配送区域 {code} 不在协议的适用区域 {scope} 内",
                 field="deliveryRegionCodes",
             )
-    await session.execute(
-        delete(OfferDeliveryRegion).where(OfferDeliveryRegion.offer_id == offer.id)
-    )
+    if not new:
+        await session.execute(
+            delete(OfferDeliveryRegion).where(OfferDeliveryRegion.offer_id == offer.id)
+        )
     session.add_all(OfferDeliveryRegion(offer_id=offer.id, region_code=c) for c in wanted)
     return wanted
 

@@ -203,6 +203,7 @@ async def _replace_categories(session: AsyncSession, agreement_id: int, codes: l
         await require_category_by_code(session, c.strip().upper(), field="categoryCodes")
         for c in codes
     ]
+    session.info.get(_COVERED, {}).pop(agreement_id, None)
     await session.execute(
         delete(AgreementCategory).where(AgreementCategory.agreement_id == agreement_id)
     )
@@ -211,14 +212,21 @@ async def _replace_categories(session: AsyncSession, agreement_id: int, codes: l
     await session.flush()
 
 
+_COVERED = "yiwang.agreement_categories"
+
+
 async def covered_category_codes(session: AsyncSession, agreement_id: int) -> list[str]:
-    query = (
-        select(Category.code)
-        .join(AgreementCategory, AgreementCategory.category_id == Category.id)
-        .where(AgreementCategory.agreement_id == agreement_id)
-        .order_by(Category.code)
-    )
-    return list((await session.scalars(query)).all())
+    """Remembered for the unit of work: a bulk import checks the same agreement per row."""
+    memo: dict[int, list[str]] = session.info.setdefault(_COVERED, {})
+    if agreement_id not in memo:
+        query = (
+            select(Category.code)
+            .join(AgreementCategory, AgreementCategory.category_id == Category.id)
+            .where(AgreementCategory.agreement_id == agreement_id)
+            .order_by(Category.code)
+        )
+        memo[agreement_id] = list((await session.scalars(query)).all())
+    return memo[agreement_id]
 
 
 async def require_covered(
