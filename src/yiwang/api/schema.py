@@ -16,13 +16,14 @@ from yiwang.api.context import Info
 from yiwang.api.error_shaping import ShapedErrorsSchema
 from yiwang.api.identity.schema import IdentityMutation, IdentityQuery
 from yiwang.api.images import ImageMutation
+from yiwang.api.policy import PolicyMutation, PolicyQuery
 from yiwang.api.supplier_portal.imports import ImportMutation
 from yiwang.api.supplier_portal.schema import SupplierPortalMutation, SupplierPortalQuery
 from yiwang.core.settings import Settings
 
 
 @strawberry.type
-class Query(IdentityQuery, CatalogueQuery, AgreementQuery, SupplierPortalQuery):
+class Query(IdentityQuery, CatalogueQuery, AgreementQuery, SupplierPortalQuery, PolicyQuery):
     @strawberry.field(description="Any object by its global ID; null when there is none.")
     async def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
         try:
@@ -39,6 +40,7 @@ class Mutation(
     ImageMutation,
     SupplierPortalMutation,
     ImportMutation,
+    PolicyMutation,
 ):
     pass
 

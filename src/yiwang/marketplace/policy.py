@@ -11,8 +11,13 @@ from sqlalchemy import Enum, ForeignKey, String, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
+from yiwang.core.audit import write_audit
+from yiwang.core.clock import Clock
 from yiwang.core.db import Base
+from yiwang.core.errors import Forbidden, InvalidInput
+from yiwang.core.principal import Actor, Role
 from yiwang.identity import regions
+from yiwang.identity.service import require_region
 
 
 class MarketPriceRule(StrEnum):
@@ -80,3 +85,67 @@ async def _resolve(session: AsyncSession, region_code: str) -> Policy:
 async def _rows(session: AsyncSession, codes: list[str]) -> list[RegionPolicy]:
     query = select(RegionPolicy).where(RegionPolicy.region_code.in_(codes))
     return list((await session.scalars(query)).all())
+
+
+@dataclass(frozen=True)
+class PolicyOverrides:
+    """What a region sets itself; None inherits from the region above."""
+
+    goods_term_months: int | None = None
+    services_term_months: int | None = None
+    market_price_rule: MarketPriceRule | None = None
+    market_window_days: int | None = None
+    closed_min_elimination_bp: int | None = None
+    review_listing_changes: bool | None = None
+
+
+_BOUNDS = {
+    "goods_term_months": (1, 12, "货物类协议期限 (月)"),
+    "services_term_months": (1, 36, "服务类协议期限 (月)"),
+    "market_window_days": (1, 365, "电商比价时间窗 (天)"),
+    "closed_min_elimination_bp": (1, 9000, "封闭式协议最低淘汰率 (万分比)"),
+}
+
+
+async def set_region_policy(
+    session: AsyncSession,
+    region_code: str,
+    overrides: PolicyOverrides,
+    *,
+    actor: Actor,
+    clock: Clock,
+) -> Policy:
+    """An operator sets its own region's (or a region below's) rules; returns what now applies."""
+    principal = actor.require(Role.OPERATOR)
+    await require_region(session, region_code)
+    if not regions.in_subtree(region_code, principal.region_code):
+        raise Forbidden("只能设置本采购中心辖区内的区域政策")
+    for name, (low, high, label) in _BOUNDS.items():
+        value = getattr(overrides, name)
+        if value is not None and not low <= value <= high:
+            raise InvalidInput(f"{label} 须在 {low} 到 {high} 之间", field=_camel(name))
+    row = await session.get(RegionPolicy, region_code) or RegionPolicy(region_code=region_code)
+    for f in fields(PolicyOverrides):
+        setattr(row, f.name, getattr(overrides, f.name))
+    session.add(row)
+    await session.flush()
+    session.info.pop(_MEMO, None)
+    write_audit(
+        session,
+        actor,
+        "region_policy.set",
+        clock=clock,
+        target_type="Region",
+        target_id=region_code,
+        details={f.name: _plain(getattr(overrides, f.name)) for f in fields(PolicyOverrides)},
+    )
+    return await policy_for(session, region_code)
+
+
+def _camel(name: str) -> str:
+    head, *rest = name.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def _plain(value: object) -> object:
+    return value.value if isinstance(value, StrEnum) else value
