@@ -39,8 +39,9 @@ def _free_port() -> int:
         return port
 
 
-def _env(db_url: str, port: int) -> dict[str, str]:
+def _env(db_url: str, port: int, workers: int = 1) -> dict[str, str]:
     return os.environ | {
+        "YIWANG_WORKERS": str(workers),
         "YIWANG_DATABASE_URL": db_url,
         "YIWANG_PORT": str(port),
         "YIWANG_SECRET_KEY": secrets.token_urlsafe(32),
@@ -101,7 +102,10 @@ async def measure(port: int, requests: int, concurrency: int) -> tuple[list[floa
 def report(latencies: list[float], elapsed: float, args: argparse.Namespace) -> None:
     ms = sorted(x * 1000 for x in latencies)
     q = statistics.quantiles(ms, n=100)
-    print(f"products(first: 20) with offers+suppliers over HTTP, {args.products} products, SQLite")
+    print(
+        f"products(first: 20) with offers+suppliers over HTTP, {args.products} products, SQLite,"
+        f" {args.workers} worker(s)"
+    )
     rate = len(ms) / elapsed
     print(f"requests={len(ms)} concurrency={args.concurrency} {elapsed:.1f}s, {rate:.0f} req/s")
     print(f"p50={q[49]:.1f}ms p90={q[89]:.1f}ms p99={q[98]:.1f}ms max={ms[-1]:.1f}ms")
@@ -112,6 +116,7 @@ def main() -> None:
     parser.add_argument("--products", type=int, default=100_000)
     parser.add_argument("--requests", type=int, default=2000)
     parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--workers", type=int, default=1, help="uvicorn worker processes")
     args = parser.parse_args()
     bench_dir = ROOT / "var" / "bench"
     bench_dir.mkdir(parents=True, exist_ok=True)
@@ -119,7 +124,7 @@ def main() -> None:
     prepare(db_url, args.products)
     port = _free_port()
     server = subprocess.Popen(
-        [str(YIWANG), "serve"], env=_env(db_url, port), stdout=subprocess.DEVNULL
+        [str(YIWANG), "serve"], env=_env(db_url, port, args.workers), stdout=subprocess.DEVNULL
     )
     try:
         latencies, elapsed = asyncio.run(measure(port, args.requests, args.concurrency))

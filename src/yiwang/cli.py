@@ -67,16 +67,17 @@ def export_schema(settings: Settings, *, check: Path | None) -> int:
 def serve(settings: Settings) -> int:
     import uvicorn
 
-    from yiwang.api.app import create_app
-
     logging.basicConfig(
         level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s"
     )
     _ensure_sqlite_dir(settings.database_url)
+    settings.require_signing_key()
     uvicorn.run(
-        create_app(settings),
+        "yiwang.api.app:app_from_environment",
+        factory=True,
         host=settings.host,
         port=settings.port,
+        workers=settings.workers,
         log_level=settings.log_level.lower(),
     )
     return 0

@@ -18,7 +18,7 @@ from yiwang.api.supplier_portal.imports import TEMPLATE_PATH, template_download
 from yiwang.api.view import YiwangGraphQL
 from yiwang.core.clock import Clock, SystemClock
 from yiwang.core.db import Database
-from yiwang.core.settings import Settings
+from yiwang.core.settings import Settings, get_settings
 
 log = logging.getLogger("yiwang.api")
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -121,3 +121,8 @@ class _LazyGraphQL:
         if self._view is None:
             raise RuntimeError("the GraphQL view is used before the app's lifespan started")
         await self._view(scope, receive, send)
+
+
+def app_from_environment() -> Starlette:
+    """The app as `yiwang serve` runs it, once per worker process, from the `YIWANG_*` settings."""
+    return create_app(get_settings())

@@ -26,6 +26,7 @@ class Settings(BaseSettings):
     max_aliases: int = Field(default=30, ge=1)
     max_tokens: int = Field(default=5000, ge=100)
     log_level: str = "INFO"
+    workers: int = Field(default=1, ge=1, le=64)
     media_dir: Path = Path("var/media")
     max_image_bytes: int = Field(default=10 * 1024 * 1024, ge=1)
     # At most Pillow's own MAX_IMAGE_PIXELS: above it Pillow warns, and we treat that as an error.
