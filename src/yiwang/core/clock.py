@@ -30,8 +30,3 @@ class FrozenClock:
 
     def set(self, at: datetime) -> None:
         self._at = at.astimezone(UTC)
-
-
-def as_utc(value: datetime) -> datetime:
-    """SQLite hands back naive datetimes; everything we store is UTC."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

@@ -39,6 +39,11 @@ def parse_yuan(raw: object, *, field: str | None = None, allow_zero: bool = True
     return quantize(amount)
 
 
+def parse_fen(raw: object, *, field: str | None = None, allow_zero: bool = False) -> int:
+    """An amount a person typed, checked as `parse_yuan` does, in fen for the database."""
+    return yuan_to_fen(parse_yuan(raw, field=field, allow_zero=allow_zero))
+
+
 def yuan_to_fen(amount: Decimal) -> int:
     if amount != quantize(amount):
         raise InvalidMoney("金额最多保留两位小数")

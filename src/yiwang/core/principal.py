@@ -12,6 +12,10 @@ class Role(StrEnum):
     SUPERVISOR = "SUPERVISOR"
 
 
+# Those who sell: admitted suppliers, and e-commerce platforms that are suppliers too.
+SELLERS = (Role.SUPPLIER, Role.PARTNER)
+
+
 @dataclass(frozen=True, kw_only=True)
 class Principal:
     """Who is acting: a logged-in user, or a partner's API key (user_id is then None)."""

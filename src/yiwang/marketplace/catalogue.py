@@ -12,14 +12,12 @@ from yiwang.core.clock import Clock
 from yiwang.core.errors import InvalidInput
 from yiwang.core.outbox import record
 from yiwang.core.pagination import Page, PageRequest, SortKey, paginate
-from yiwang.core.principal import Actor, Principal, Role
+from yiwang.core.principal import SELLERS, Actor, Principal, Role
 from yiwang.marketplace import codes
 from yiwang.marketplace.errors import CatalogueError, CatalogueErrorCode
 from yiwang.marketplace.events import CategoryCreated, ProductCreated
 from yiwang.marketplace.models import Category, Offer, OfferDeliveryRegion, OfferStatus, Product
 from yiwang.marketplace.specs import Spec, validate_specs
-
-SELLERS = (Role.SUPPLIER, Role.PARTNER)
 
 
 class ProductSort(StrEnum):

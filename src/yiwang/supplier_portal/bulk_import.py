@@ -19,7 +19,7 @@ from yiwang.core.audit import write_audit
 from yiwang.core.clock import Clock
 from yiwang.core.errors import CoreErrorCode, DomainError
 from yiwang.core.money import yuan_to_fen
-from yiwang.core.principal import Actor
+from yiwang.core.principal import SELLERS, Actor
 from yiwang.marketplace.errors import CatalogueError, CatalogueErrorCode
 from yiwang.marketplace.models import Offer, OfferStatus
 from yiwang.supplier_portal import listings
@@ -78,7 +78,7 @@ Parsed = list[tuple[int, RowInput | RowResult]]  # a row to apply, or one that a
 async def import_listings(
     session: AsyncSession, data: bytes, filename: str, *, actor: Actor, clock: Clock
 ) -> ImportReport:
-    principal = actor.require(*listings.SELLERS)
+    principal = actor.require(*SELLERS)
     # Reading and parsing run before the transaction's first statement, off the event loop.
     parsed = await asyncio.to_thread(_read, data, filename)
     wanted = [row for _, row in parsed if isinstance(row, RowInput)]

@@ -15,9 +15,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from yiwang.core.audit import write_audit
 from yiwang.core.clock import Clock
 from yiwang.core.errors import InvalidInput, NotFound
-from yiwang.core.money import fen_to_yuan, parse_yuan, yuan_to_fen
+from yiwang.core.money import fen_to_yuan, parse_fen
 from yiwang.core.outbox import record
-from yiwang.core.principal import Actor, Principal, Role
+from yiwang.core.principal import SELLERS, Actor, Principal, Role
 from yiwang.identity import regions
 from yiwang.identity.service import require_region
 from yiwang.marketplace.agreements.access import require_agreement, require_operator_of
@@ -29,7 +29,6 @@ from yiwang.marketplace.policy import policy_for
 from yiwang.supplier_portal import events
 from yiwang.supplier_portal.errors import ListingError, ListingErrorCode
 
-SELLERS = (Role.SUPPLIER, Role.PARTNER)
 MAX_STOCK = 10_000_000
 # A listing may be prepared and submitted while its agreement still solicits; it goes on the
 # shelf only once the agreement is active.
@@ -85,7 +84,7 @@ async def create_listing(
         session, principal.organisation_id, draft.product_id, draft.agreement_id
     )
     await _ensure_sku_free(session, principal.organisation_id, sku)
-    price_fen = _fen(draft.price, "price")
+    price_fen = parse_fen(draft.price, field="price")
     if draft.agreement_id is not None:
         await check_offer_terms(
             session,
@@ -154,12 +153,8 @@ async def _ensure_sku_free(session: AsyncSession, supplier_id: int, sku: str) ->
         )
 
 
-def _fen(amount: Decimal, field_name: str) -> int:
-    return yuan_to_fen(parse_yuan(amount, field=field_name, allow_zero=False))
-
-
 def _fen_or_none(amount: Decimal | None, field_name: str) -> int | None:
-    return None if amount is None else _fen(amount, field_name)
+    return None if amount is None else parse_fen(amount, field=field_name)
 
 
 def _stock(stock: int) -> int:
@@ -304,9 +299,9 @@ async def update_listing(
 async def _apply(session: AsyncSession, offer: Offer, patch: ListingPatch) -> dict[str, list[Any]]:
     wanted: dict[str, Any] = {}
     if patch.price is not None:
-        wanted["price_fen"] = _fen(patch.price, "price")
+        wanted["price_fen"] = parse_fen(patch.price, field="price")
     if patch.market_price is not None:
-        wanted["market_price_fen"] = _fen(patch.market_price, "marketPrice")
+        wanted["market_price_fen"] = parse_fen(patch.market_price, field="marketPrice")
     if patch.stock is not None:
         wanted["stock"] = _stock(patch.stock)
     if patch.image_sha256 is not None:

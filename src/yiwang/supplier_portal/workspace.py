@@ -4,7 +4,7 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yiwang.core.pagination import Page, PageRequest, SortKey, paginate
-from yiwang.core.principal import Actor, Role
+from yiwang.core.principal import SELLERS, Actor, Role
 from yiwang.marketplace.agreements.models import Agreement
 from yiwang.marketplace.models import Offer, OfferStatus
 
@@ -20,7 +20,7 @@ async def my_offers(
     default_size: int,
     max_size: int,
 ) -> Page[Offer]:
-    principal = actor.require(Role.SUPPLIER, Role.PARTNER)
+    principal = actor.require(*SELLERS)
     query = select(Offer).where(Offer.supplier_id == principal.organisation_id)
     if statuses:
         query = query.where(Offer.status.in_(statuses))

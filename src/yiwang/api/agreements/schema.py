@@ -19,7 +19,7 @@ from yiwang.api.errors import UserError
 from yiwang.api.mutations import Idempotent, Outcome, decode_id, perform, perform_create
 from yiwang.api.relay import page_limits, page_request, to_connection
 from yiwang.core.errors import InvalidInput
-from yiwang.core.principal import Actor, Role
+from yiwang.core.principal import SELLERS, Actor
 from yiwang.marketplace.agreements import entrants, queries, quotes, rules, service, upgrades
 from yiwang.marketplace.agreements import models as m
 
@@ -49,7 +49,7 @@ class AgreementQuery:
 
     @strawberry.field(description="Suppliers: your applications to agreements and their outcomes.")
     async def my_applications(self, info: Info) -> list[Entrant]:
-        principal = (await info.context.actor()).require(Role.SUPPLIER, Role.PARTNER)
+        principal = (await info.context.actor()).require(*SELLERS)
         async with info.context.db.reader() as session:
             rows = await queries.applications_of(session, principal.organisation_id)
         return [Entrant.from_model(r) for r in rows]

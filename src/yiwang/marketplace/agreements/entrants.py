@@ -12,7 +12,7 @@ from yiwang.core.audit import write_audit
 from yiwang.core.clock import Clock
 from yiwang.core.errors import InvalidInput
 from yiwang.core.outbox import record
-from yiwang.core.principal import Actor, Role
+from yiwang.core.principal import SELLERS, Actor, Role
 from yiwang.marketplace.agreements import events
 from yiwang.marketplace.agreements.access import (
     entrant_of,
@@ -30,7 +30,6 @@ from yiwang.marketplace.agreements.models import (
     EntrantStatus,
 )
 
-SELLERS = (Role.SUPPLIER, Role.PARTNER)
 _ENTRANT_EVENTS: dict[EntrantStatus, type[events.EntrantChanged]] = {
     EntrantStatus.APPLIED: events.SupplierApplied,
     EntrantStatus.ADMITTED: events.SupplierAdmitted,

@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from yiwang.core.audit import write_audit
 from yiwang.core.clock import Clock
 from yiwang.core.errors import NotFound
-from yiwang.core.money import parse_yuan, yuan_to_fen
+from yiwang.core.money import parse_fen
 from yiwang.core.outbox import record
-from yiwang.core.principal import Actor, Role
+from yiwang.core.principal import SELLERS, Actor
 from yiwang.identity.models import Organisation, OrganisationKind
 from yiwang.marketplace.agreements import rules
 from yiwang.marketplace.agreements.access import require_agreement, require_status
@@ -142,8 +142,8 @@ async def set_quote(
     actor: Actor,
     clock: Clock,
 ) -> Quote:
-    principal = actor.require(Role.SUPPLIER, Role.PARTNER)
-    price_fen = yuan_to_fen(parse_yuan(price, field="price", allow_zero=False))
+    principal = actor.require(*SELLERS)
+    price_fen = parse_fen(price, field="price")
     soliciting_or_active = (AgreementStatus.SOLICITING, AgreementStatus.ACTIVE)
     await check_offer_terms(
         session,

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from yiwang.core.audit import write_audit
 from yiwang.core.clock import Clock
 from yiwang.core.errors import InvalidInput, NotFound
-from yiwang.core.money import parse_yuan, yuan_to_fen
+from yiwang.core.money import parse_fen
 from yiwang.core.outbox import record
 from yiwang.core.principal import Actor, Principal, Role
 from yiwang.identity import regions
@@ -20,7 +20,6 @@ from yiwang.marketplace.agreements.access import (
     require_agreement,
     require_operator_of,
     require_status,
-    status_now,
     today,
 )
 from yiwang.marketplace.agreements.errors import AgreementError, AgreementErrorCode
@@ -177,11 +176,7 @@ def _apply_quota(agreement: Agreement, draft: AgreementDraft) -> None:
 
 
 def _fen(amount: Decimal | None, field_name: str) -> int | None:
-    return (
-        None
-        if amount is None
-        else yuan_to_fen(parse_yuan(amount, field=field_name, allow_zero=False))
-    )
+    return None if amount is None else parse_fen(amount, field=field_name)
 
 
 def _basis_points(percent: Decimal | None) -> int | None:
@@ -422,7 +417,3 @@ async def _entrant_counts(session: AsyncSession, agreement_id: int) -> dict[Entr
         .group_by(Entrant.status)
     )
     return {status: count for status, count in rows}
-
-
-def is_selling(agreement: Agreement, clock: Clock) -> bool:
-    return status_now(agreement, clock) is AgreementStatus.ACTIVE

@@ -9,9 +9,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from yiwang.core.audit import write_audit
 from yiwang.core.clock import Clock
 from yiwang.core.errors import InvalidInput, NotFound
-from yiwang.core.money import fen_to_yuan, parse_yuan, yuan_to_fen
+from yiwang.core.money import fen_to_yuan, parse_fen
 from yiwang.core.outbox import record
-from yiwang.core.principal import Actor, Role
+from yiwang.core.principal import SELLERS, Actor, Role
 from yiwang.marketplace.agreements import rules
 from yiwang.marketplace.agreements.access import (
     require_agreement,
@@ -36,7 +36,7 @@ async def propose_upgrade(
     actor: Actor,
     clock: Clock,
 ) -> Upgrade:
-    principal = actor.require(Role.SUPPLIER, Role.PARTNER)
+    principal = actor.require(*SELLERS)
     agreement = await require_agreement(session, agreement_id)
     require_status(agreement, clock, AgreementStatus.ACTIVE)
     if not await is_admitted(session, agreement_id, principal.organisation_id):
@@ -48,7 +48,7 @@ async def propose_upgrade(
         await _product(session, old_product_id, "oldProductId"),
         await _product(session, new_product_id, "newProductId"),
     )
-    price_fen = yuan_to_fen(parse_yuan(price, field="price", allow_zero=False))
+    price_fen = parse_fen(price, field="price")
     _check(old, new, old_quote.price_fen, price_fen)
     upgrade = Upgrade(
         agreement_id=agreement_id,
