@@ -1,9 +1,21 @@
+from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
+from enum import StrEnum
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData, event
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ColumnElement,
+    DateTime,
+    Enum,
+    Integer,
+    MetaData,
+    event,
+    select,
+)
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import (
@@ -12,7 +24,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, InstrumentedAttribute, Mapped, mapped_column
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
 
@@ -45,6 +57,11 @@ class UtcDateTime(TypeDecorator[datetime]):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def enum_column(cls: type[StrEnum], name: str, *, length: int) -> Enum:
+    """A StrEnum stored as its value in a VARCHAR (portable, and new members need no DDL)."""
+    return Enum(cls, name=name, native_enum=False, length=length, validate_strings=True)
 
 
 class Base(DeclarativeBase):
@@ -83,6 +100,26 @@ def make_engine(url: str, *, echo: bool = False, for_writes: bool = True) -> Asy
 
 def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN")
+
+
+async def rows_by(
+    session: AsyncSession,
+    model: type[Any],
+    key: InstrumentedAttribute[Any],
+    keys: list[int],
+    *where: ColumnElement[bool],
+    order_by: Any = None,
+) -> dict[int, list[Any]]:
+    """Rows grouped by a foreign key, for many keys in one query (what a dataloader batch needs)."""
+    query = (
+        select(model)
+        .where(key.in_(keys), *where)
+        .order_by(order_by if order_by is not None else model.id)
+    )
+    grouped: dict[int, list[Any]] = defaultdict(list)
+    for row in await session.scalars(query):
+        grouped[getattr(row, key.key)].append(row)
+    return grouped
 
 
 class Database:

@@ -1,10 +1,10 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Enum, ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from yiwang.core.db import Base, BigId, IdMixin, Json
+from yiwang.core.db import Base, BigId, IdMixin, Json, enum_column
 from yiwang.core.principal import Role
 
 
@@ -23,10 +23,6 @@ class SupplierSize(StrEnum):
     MICRO = "MICRO"
 
 
-def _enum(cls: type[StrEnum], name: str) -> Enum:
-    return Enum(cls, name=name, native_enum=False, length=32, validate_strings=True)
-
-
 class Region(Base):
     __tablename__ = "region"
 
@@ -40,11 +36,15 @@ class Organisation(IdMixin, Base):
     __tablename__ = "organisation"
     __table_args__ = (Index("ix_organisation_kind_region", "kind", "region_code"),)
 
-    kind: Mapped[OrganisationKind] = mapped_column(_enum(OrganisationKind, "organisation_kind"))
+    kind: Mapped[OrganisationKind] = mapped_column(
+        enum_column(OrganisationKind, "organisation_kind", length=32)
+    )
     name: Mapped[str] = mapped_column(String(128))
     region_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
     credit_code: Mapped[str | None] = mapped_column(String(18), unique=True)
-    supplier_size: Mapped[SupplierSize | None] = mapped_column(_enum(SupplierSize, "supplier_size"))
+    supplier_size: Mapped[SupplierSize | None] = mapped_column(
+        enum_column(SupplierSize, "supplier_size", length=32)
+    )
     is_disabled_welfare: Mapped[bool] = mapped_column(default=False)
     is_prison_enterprise: Mapped[bool] = mapped_column(default=False)
     contact_phone: Mapped[str | None] = mapped_column(String(32))
@@ -59,7 +59,7 @@ class User(IdMixin, Base):
     organisation_id: Mapped[int] = mapped_column(BigId, ForeignKey("organisation.id"), index=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
     display_name: Mapped[str] = mapped_column(String(64))
-    role: Mapped[Role] = mapped_column(_enum(Role, "role"))
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role", length=32))
     password_hash: Mapped[str] = mapped_column(String(256))
     is_active: Mapped[bool] = mapped_column(default=True)
     failed_logins: Mapped[int] = mapped_column(default=0)

@@ -62,6 +62,14 @@ async def get_user(session: AsyncSession, user_id: int) -> User | None:
     return await session.get(User, user_id)
 
 
+async def list_regions(session: AsyncSession, *, parent_code: str | None) -> list[Region]:
+    """The regions one level below `parent_code`, or the provinces."""
+    below = (
+        Region.parent_code.is_(None) if parent_code is None else Region.parent_code == parent_code
+    )
+    return list((await session.scalars(select(Region).where(below).order_by(Region.code))).all())
+
+
 async def require_region(session: AsyncSession, code: str, *, field: str = "regionCode") -> Region:
     region = await session.get(Region, code) if regions.is_valid_code(code) else None
     if region is None:

@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from yiwang.core.audit import write_audit
 from yiwang.core.clock import Clock
+from yiwang.core.db import rows_by
 from yiwang.core.errors import InvalidInput
 from yiwang.core.outbox import record
 from yiwang.core.pagination import Page, PageRequest, SortKey, paginate
@@ -83,12 +84,7 @@ async def list_categories(session: AsyncSession, *, parent_code: str | None) -> 
 
 
 async def children_of(session: AsyncSession, parent_ids: list[int]) -> dict[int, list[Category]]:
-    query = select(Category).where(Category.parent_id.in_(parent_ids)).order_by(Category.code)
-    grouped: dict[int, list[Category]] = {pid: [] for pid in parent_ids}
-    for category in (await session.scalars(query)).all():
-        assert category.parent_id is not None
-        grouped[category.parent_id].append(category)
-    return grouped
+    return await rows_by(session, Category, Category.parent_id, parent_ids, order_by=Category.code)
 
 
 async def create_category(

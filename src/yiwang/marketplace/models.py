@@ -2,10 +2,10 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from yiwang.core.db import Base, BigId, IdMixin, Json
+from yiwang.core.db import Base, BigId, IdMixin, Json, enum_column
 from yiwang.identity.models import Organisation
 
 
@@ -73,9 +73,7 @@ class Offer(IdMixin, Base):
     price_fen: Mapped[int] = mapped_column(BigId)
     market_price_fen: Mapped[int | None] = mapped_column(BigId)
     stock: Mapped[int]
-    status: Mapped[OfferStatus] = mapped_column(
-        Enum(OfferStatus, name="offer_status", native_enum=False, length=16, validate_strings=True)
-    )
+    status: Mapped[OfferStatus] = mapped_column(enum_column(OfferStatus, "offer_status", length=16))
     agreement_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("agreement.id"), index=True)
     image_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("image.id"))
     rejection_reason: Mapped[str | None] = mapped_column(String(500))
@@ -100,9 +98,7 @@ class Image(IdMixin, Base):
     __tablename__ = "image"
 
     sha256: Mapped[str] = mapped_column(String(64), unique=True)
-    format: Mapped[ImageFormat] = mapped_column(
-        Enum(ImageFormat, name="image_format", native_enum=False, length=8, validate_strings=True)
-    )
+    format: Mapped[ImageFormat] = mapped_column(enum_column(ImageFormat, "image_format", length=8))
     width: Mapped[int]
     height: Mapped[int]
     byte_size: Mapped[int] = mapped_column(BigId)

@@ -1,7 +1,6 @@
 from datetime import timedelta
 
 import strawberry
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
@@ -95,14 +94,8 @@ class IdentityQuery:
 
     @strawberry.field(description="Regions one level below `parentCode`, or the provinces.")
     async def regions(self, info: Info, parent_code: str | None = None) -> list[Region]:
-        query = select(models.Region).order_by(models.Region.code)
-        query = query.where(
-            models.Region.parent_code.is_(None)
-            if parent_code is None
-            else models.Region.parent_code == parent_code
-        )
         async with info.context.db.reader() as session:
-            rows = (await session.scalars(query)).all()
+            rows = await service.list_regions(session, parent_code=parent_code)
         return [Region.from_model(r) for r in rows]
 
 

@@ -2,10 +2,10 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import CheckConstraint, Enum, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from yiwang.core.db import Base, BigId, IdMixin, Json
+from yiwang.core.db import Base, BigId, IdMixin, Json, enum_column
 
 
 class AgreementKind(StrEnum):
@@ -41,10 +41,6 @@ class EntrantStatus(StrEnum):
     LEFT = "LEFT"
 
 
-def _enum(cls: type[StrEnum], name: str) -> Enum:
-    return Enum(cls, name=name, native_enum=False, length=24, validate_strings=True)
-
-
 class Agreement(IdMixin, Base):
     """A framework agreement (框架协议), MOF Order No. 110."""
 
@@ -60,13 +56,19 @@ class Agreement(IdMixin, Base):
 
     code: Mapped[str] = mapped_column(String(32), unique=True)
     title: Mapped[str] = mapped_column(String(128))
-    kind: Mapped[AgreementKind] = mapped_column(_enum(AgreementKind, "agreement_kind"))
-    scope: Mapped[ProcurementScope] = mapped_column(_enum(ProcurementScope, "procurement_scope"))
+    kind: Mapped[AgreementKind] = mapped_column(
+        enum_column(AgreementKind, "agreement_kind", length=24)
+    )
+    scope: Mapped[ProcurementScope] = mapped_column(
+        enum_column(ProcurementScope, "procurement_scope", length=24)
+    )
     operator_id: Mapped[int] = mapped_column(BigId, ForeignKey("organisation.id"))
     region_code: Mapped[str] = mapped_column(String(6), ForeignKey("region.code"))
-    status: Mapped[AgreementStatus] = mapped_column(_enum(AgreementStatus, "agreement_status"))
+    status: Mapped[AgreementStatus] = mapped_column(
+        enum_column(AgreementStatus, "agreement_status", length=24)
+    )
     selection_method: Mapped[SelectionMethod] = mapped_column(
-        _enum(SelectionMethod, "selection_method")
+        enum_column(SelectionMethod, "selection_method", length=24)
     )
     second_competition_above_fen: Mapped[int | None] = mapped_column(BigId)
     starts_on: Mapped[date]
@@ -117,7 +119,9 @@ class Entrant(IdMixin, Base):
 
     agreement_id: Mapped[int] = mapped_column(BigId, ForeignKey("agreement.id"))
     supplier_id: Mapped[int] = mapped_column(BigId, ForeignKey("organisation.id"), index=True)
-    status: Mapped[EntrantStatus] = mapped_column(_enum(EntrantStatus, "entrant_status"))
+    status: Mapped[EntrantStatus] = mapped_column(
+        enum_column(EntrantStatus, "entrant_status", length=24)
+    )
     reason: Mapped[str | None] = mapped_column(String(500))
     rotation_position: Mapped[int | None]
     applied_at: Mapped[datetime]
@@ -192,7 +196,9 @@ class Upgrade(IdMixin, Base):
     old_product_id: Mapped[int] = mapped_column(BigId, ForeignKey("product.id"))
     new_product_id: Mapped[int] = mapped_column(BigId, ForeignKey("product.id"))
     price_fen: Mapped[int] = mapped_column(BigId)
-    status: Mapped[UpgradeStatus] = mapped_column(_enum(UpgradeStatus, "upgrade_status"))
+    status: Mapped[UpgradeStatus] = mapped_column(
+        enum_column(UpgradeStatus, "upgrade_status", length=24)
+    )
     reason: Mapped[str | None] = mapped_column(String(500))
     proposed_at: Mapped[datetime]
     decided_at: Mapped[datetime | None]

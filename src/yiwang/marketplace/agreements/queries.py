@@ -2,12 +2,11 @@
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import ColumnElement, Select, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import InstrumentedAttribute
 
+from yiwang.core.db import rows_by
 from yiwang.core.pagination import Page, PageRequest, SortKey, paginate
 from yiwang.core.principal import Principal, Role
 from yiwang.identity.directory import in_region
@@ -118,34 +117,20 @@ def entrant_visibility(viewer: Principal | None) -> ColumnElement[bool]:
     return or_(public, Entrant.supplier_id == viewer.organisation_id)
 
 
-async def grouped(
-    session: AsyncSession,
-    model: type[Any],
-    key: InstrumentedAttribute[int],
-    ids: list[int],
-    *where: ColumnElement[bool],
-) -> dict[int, list[Any]]:
-    rows = await session.scalars(select(model).where(key.in_(ids), *where).order_by(model.id))
-    result: dict[int, list[Any]] = defaultdict(list)
-    for row in rows:
-        result[getattr(row, key.key)].append(row)
-    return result
-
-
 async def ceilings_for(session: AsyncSession, agreement_ids: list[int]) -> dict[int, list[Ceiling]]:
-    return await grouped(session, Ceiling, Ceiling.agreement_id, agreement_ids)
+    return await rows_by(session, Ceiling, Ceiling.agreement_id, agreement_ids)
 
 
 async def entrants_for(
     session: AsyncSession, agreement_ids: list[int], viewer: Principal | None
 ) -> dict[int, list[Entrant]]:
-    return await grouped(
+    return await rows_by(
         session, Entrant, Entrant.agreement_id, agreement_ids, entrant_visibility(viewer)
     )
 
 
 async def quotes_for(session: AsyncSession, agreement_ids: list[int]) -> dict[int, list[Quote]]:
-    return await grouped(session, Quote, Quote.agreement_id, agreement_ids)
+    return await rows_by(session, Quote, Quote.agreement_id, agreement_ids)
 
 
 async def category_ids_for(session: AsyncSession, agreement_ids: list[int]) -> dict[int, list[int]]:
@@ -176,7 +161,7 @@ def upgrade_visibility(viewer: Principal | None) -> ColumnElement[bool]:
 async def upgrades_for(
     session: AsyncSession, agreement_ids: list[int], viewer: Principal | None
 ) -> dict[int, list[Upgrade]]:
-    return await grouped(
+    return await rows_by(
         session, Upgrade, Upgrade.agreement_id, agreement_ids, upgrade_visibility(viewer)
     )
 

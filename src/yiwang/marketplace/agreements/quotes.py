@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from yiwang.core.audit import write_audit
 from yiwang.core.clock import Clock
+from yiwang.core.db import rows_by
 from yiwang.core.errors import NotFound
 from yiwang.core.money import parse_fen
 from yiwang.core.outbox import record
@@ -236,12 +237,4 @@ async def store_quote(
 async def price_history(
     session: AsyncSession, quote_ids: list[int]
 ) -> dict[int, list[QuotePriceChange]]:
-    rows = await session.scalars(
-        select(QuotePriceChange)
-        .where(QuotePriceChange.quote_id.in_(quote_ids))
-        .order_by(QuotePriceChange.id)
-    )
-    grouped: dict[int, list[QuotePriceChange]] = {q: [] for q in quote_ids}
-    for change in rows:
-        grouped[change.quote_id].append(change)
-    return grouped
+    return await rows_by(session, QuotePriceChange, QuotePriceChange.quote_id, quote_ids)
