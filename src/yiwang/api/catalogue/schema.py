@@ -42,7 +42,7 @@ class CatalogueQuery:
         before: str | None = None,
     ) -> ProductConnection:
         ctx = info.context
-        await ctx.viewer()
+        await ctx.viewer()  # a bad token fails here, once, not in every offer's loader
         filters = _filters(filter)
         async with ctx.db.reader() as session:
             page = await catalogue.list_products(
