@@ -4,13 +4,14 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test check lint types layers schema schema-check migrations-check audit bench lock clean
+.PHONY: run test check lint types layers schema schema-check migrations-check audit bench lock clean fonts
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check uv==0.13.8
 	$(BIN)/uv pip sync --quiet --python $(BIN)/python --require-hashes requirements.lock
 	$(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .
+	$(PYTHON) tools/fetch_fonts.py
 	touch $(STAMP)
 
 ## run: migrate, seed the demo data once, serve with GraphiQL on http://127.0.0.1:8000/graphql
@@ -54,6 +55,10 @@ bench: $(STAMP)
 lock: $(STAMP)
 	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
 		--python-platform x86_64-manylinux_2_28 -o requirements.lock -q
+
+## fonts: the CJK font contract PDFs embed (from a hash-pinned PyPI wheel; needs only python3)
+fonts:
+	$(PYTHON) tools/fetch_fonts.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
