@@ -7,8 +7,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from yiwang.api.context import Info
 from yiwang.api.errors import UserError
+from yiwang.api.money import Money
 from yiwang.api.mutations import perform
 from yiwang.core.errors import InvalidInput
+from yiwang.core.money import parse_fen
 from yiwang.core.principal import Actor
 from yiwang.marketplace import policy
 
@@ -33,6 +35,19 @@ class RegionPolicy:
     review_listing_changes: bool = strawberry.field(
         description="Whether a listed offer's new price or picture goes back to review."
     )
+    direct_purchase_limit: Money = strawberry.field(
+        description="An order above this cannot be placed as a direct purchase (网上直购)."
+    )
+    confirm_within_hours: int = strawberry.field(
+        description="Hours a supplier has to confirm or reject a placed order."
+    )
+    deliver_within_days: int = strawberry.field(description="Days from confirmation to delivery.")
+    accept_within_days: int = strawberry.field(
+        description="Working days the purchaser has to accept a delivery."
+    )
+    sme_payment_days: int = strawberry.field(
+        description="Days from acceptance within which an SME supplier must be paid."
+    )
 
     @classmethod
     def of(cls, region_code: str, applied: policy.Policy) -> "RegionPolicy":
@@ -44,6 +59,11 @@ class RegionPolicy:
             market_window_days=applied.market_window_days,
             closed_min_elimination_percent=Decimal(applied.closed_min_elimination_bp) / 100,
             review_listing_changes=applied.review_listing_changes,
+            direct_purchase_limit=Money.from_fen(applied.direct_purchase_limit_fen),
+            confirm_within_hours=applied.confirm_within_hours,
+            deliver_within_days=applied.deliver_within_days,
+            accept_within_days=applied.accept_within_days,
+            sme_payment_days=applied.sme_payment_days,
         )
 
 
@@ -56,6 +76,13 @@ class RegionPolicyInput:
     market_window_days: int | None = None
     closed_min_elimination_percent: Decimal | None = None
     review_listing_changes: bool | None = None
+    direct_purchase_limit: Decimal | None = strawberry.field(
+        default=None, description="Yuan, as a string."
+    )
+    confirm_within_hours: int | None = None
+    deliver_within_days: int | None = None
+    accept_within_days: int | None = None
+    sme_payment_days: int | None = None
 
 
 @strawberry.type
@@ -70,6 +97,10 @@ def _basis_points(percent: Decimal | None) -> int | None:
     if percent != percent.quantize(Decimal("0.01")):
         raise InvalidInput("淘汰率最多保留两位小数", field="closedMinEliminationPercent")
     return int(percent * 100)
+
+
+def _fen(yuan: Decimal | None) -> int | None:
+    return None if yuan is None else parse_fen(yuan, field="directPurchaseLimit")
 
 
 @strawberry.type
@@ -93,6 +124,11 @@ class PolicyMutation:
                 market_window_days=input.market_window_days,
                 closed_min_elimination_bp=_basis_points(input.closed_min_elimination_percent),
                 review_listing_changes=input.review_listing_changes,
+                direct_purchase_limit_fen=_fen(input.direct_purchase_limit),
+                confirm_within_hours=input.confirm_within_hours,
+                deliver_within_days=input.deliver_within_days,
+                accept_within_days=input.accept_within_days,
+                sme_payment_days=input.sme_payment_days,
             )
             return await policy.set_region_policy(
                 session, input.region_code, overrides, actor=actor, clock=info.context.clock

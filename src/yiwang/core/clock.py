@@ -1,4 +1,4 @@
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
@@ -7,6 +7,11 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 class Clock(Protocol):
     def now(self) -> datetime: ...
+
+
+def local_today(clock: Clock) -> date:
+    """Today in China: the day deadlines, fiscal years and agreement terms are counted in."""
+    return clock.now().astimezone(SHANGHAI).date()
 
 
 class SystemClock:

@@ -1,4 +1,4 @@
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import ForeignKey, Index, String
@@ -91,3 +91,27 @@ class ApiKey(IdMixin, Base):
     created_at: Mapped[datetime]
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]
+
+
+class BlacklistKind(StrEnum):
+    DISHONEST_JUDGMENT_DEBTOR = "DISHONEST_JUDGMENT_DEBTOR"  # 失信被执行人
+    MAJOR_TAX_VIOLATION = "MAJOR_TAX_VIOLATION"  # 重大税收违法失信主体
+    PROCUREMENT_VIOLATION = "PROCUREMENT_VIOLATION"  # 政府采购严重违法失信行为记录名单
+
+
+class BlacklistEntry(IdMixin, Base):
+    """A credit-blacklist listing (财库〔2016〕125号), keyed by credit code, for a period."""
+
+    __tablename__ = "credit_blacklist_entry"
+    __table_args__ = (Index("ix_credit_blacklist_entry_code", "credit_code", "starts_on"),)
+
+    credit_code: Mapped[str] = mapped_column(String(18))
+    name: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[BlacklistKind] = mapped_column(
+        enum_column(BlacklistKind, "blacklist_kind", length=32)
+    )
+    reason: Mapped[str] = mapped_column(String(500))
+    authority: Mapped[str] = mapped_column(String(128))
+    starts_on: Mapped[date]
+    ends_on: Mapped[date | None]
+    created_at: Mapped[datetime]

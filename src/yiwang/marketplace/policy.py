@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from yiwang.core.audit import write_audit
 from yiwang.core.clock import Clock
-from yiwang.core.db import Base
+from yiwang.core.db import Base, BigId
 from yiwang.core.errors import Forbidden, InvalidInput
 from yiwang.core.principal import Actor, Role
 from yiwang.identity import regions
@@ -33,6 +33,13 @@ class Policy:
     market_window_days: int = 30
     closed_min_elimination_bp: int = 2000  # 20.00 %: a closed agreement must eliminate some
     review_listing_changes: bool = True
+    # Direct purchase (网上直购) above this needs another procurement method; central default is
+    # the decentralised-purchase limit (分散采购限额, 国办发〔2019〕55号).
+    direct_purchase_limit_fen: int = 100_000_000
+    confirm_within_hours: int = 24
+    deliver_within_days: int = 7
+    accept_within_days: int = 7
+    sme_payment_days: int = 30  # 保障中小企业款项支付条例: 30 days from acceptance
 
 
 CENTRAL = Policy()
@@ -52,6 +59,11 @@ class RegionPolicy(Base):
     market_window_days: Mapped[int | None]
     closed_min_elimination_bp: Mapped[int | None]
     review_listing_changes: Mapped[bool | None]
+    direct_purchase_limit_fen: Mapped[int | None] = mapped_column(BigId)
+    confirm_within_hours: Mapped[int | None]
+    deliver_within_days: Mapped[int | None]
+    accept_within_days: Mapped[int | None]
+    sme_payment_days: Mapped[int | None]
 
 
 def _chain(region_code: str) -> list[str]:
@@ -97,6 +109,11 @@ class PolicyOverrides:
     market_window_days: int | None = None
     closed_min_elimination_bp: int | None = None
     review_listing_changes: bool | None = None
+    direct_purchase_limit_fen: int | None = None
+    confirm_within_hours: int | None = None
+    deliver_within_days: int | None = None
+    accept_within_days: int | None = None
+    sme_payment_days: int | None = None
 
 
 _BOUNDS = {
@@ -104,6 +121,11 @@ _BOUNDS = {
     "services_term_months": (1, 36, "服务类协议期限 (月)"),
     "market_window_days": (1, 365, "电商比价时间窗 (天)"),
     "closed_min_elimination_bp": (1, 9000, "封闭式协议最低淘汰率 (万分比)"),
+    "direct_purchase_limit_fen": (1, 200_000_000, "网上直购限额 (分)"),
+    "confirm_within_hours": (1, 168, "供应商确认订单时限 (小时)"),
+    "deliver_within_days": (1, 90, "送货时限 (天)"),
+    "accept_within_days": (1, 30, "验收时限 (工作日)"),
+    "sme_payment_days": (1, 60, "中小企业付款期限 (天)"),
 }
 
 

@@ -97,8 +97,11 @@ async def reserve(
     *,
     clock: Clock,
 ) -> QuotaUse:
-    """Reserve quota for one order. The agreement row is locked, so concurrent orders queue."""
-    agreement = await require_agreement(session, agreement_id, for_update=True)
+    """Reserve quota for one order. When the agreement caps quota its row is locked, so
+    concurrent orders queue; without a cap there is nothing to race for and nothing is locked."""
+    agreement = await require_agreement(session, agreement_id)
+    if agreement.total_quota_fen is not None or agreement.supplier_share_bp is not None:
+        await session.refresh(agreement, with_for_update=True)
     existing = await session.scalar(
         select(QuotaUse).where(
             QuotaUse.agreement_id == agreement_id, QuotaUse.reference == reference

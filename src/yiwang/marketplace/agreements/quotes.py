@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -68,22 +69,40 @@ async def applicable_ceiling(
     return max(by_category)[1] if by_category else None
 
 
-async def market_prices_fen(
-    session: AsyncSession, product_id: int, *, since_days: int, clock: Clock
-) -> list[int]:
-    """The e-commerce platforms' public prices (电商价) for this product in the window."""
-    since = clock.now() - timedelta(days=since_days)
-    rows = await session.scalars(
-        select(Offer.market_price_fen)
+@dataclass(frozen=True)
+class MarketEvidence:
+    """The platforms' public prices (电商价) a price was judged against, and the verdict's basis."""
+
+    rule: MarketPriceRule
+    reference_fen: int | None
+    observations: list[dict[str, Any]]
+
+
+async def market_price_evidence(
+    session: AsyncSession, agreement: Agreement, product: Product, *, clock: Clock
+) -> MarketEvidence:
+    """Platform prices for this product seen within the agreement region's window."""
+    policy = await policy_for(session, agreement.region_code)
+    since = clock.now() - timedelta(days=policy.market_window_days)
+    rows = await session.execute(
+        select(Offer.id, Offer.supplier_id, Offer.market_price_fen, Offer.updated_at)
         .join(Organisation, Organisation.id == Offer.supplier_id)
         .where(
-            Offer.product_id == product_id,
+            Offer.product_id == product.id,
             Offer.market_price_fen.is_not(None),
             Offer.updated_at >= since,
             Organisation.kind == OrganisationKind.PARTNER,
         )
+        .order_by(Offer.id)
     )
-    return [int(p) for p in rows if p is not None]
+    found = [(o, s, p, at) for o, s, p, at in rows if p is not None]
+    observations: list[dict[str, Any]] = [
+        {"offerId": o, "supplierId": s, "priceFen": p, "observedAt": at.isoformat()}
+        for o, s, p, at in found
+    ]
+    prices = [p for _, _, p, _ in found]
+    reference = rules.market_reference_fen(prices, policy.market_price_rule)
+    return MarketEvidence(policy.market_price_rule, reference, observations)
 
 
 async def price_limits(
@@ -96,15 +115,8 @@ async def price_limits(
             f"协议 {agreement.code} 未对该商品设定最高限制单价, 不能报价",
             field="productId",
         )
-    policy = await policy_for(session, agreement.region_code)
-    observed = await market_prices_fen(
-        session, product.id, since_days=policy.market_window_days, clock=clock
-    )
-    return PriceLimits(
-        ceiling,
-        rules.market_reference_fen(observed, policy.market_price_rule),
-        policy.market_price_rule,
-    )
+    market = await market_price_evidence(session, agreement, product, clock=clock)
+    return PriceLimits(ceiling, market.reference_fen, market.rule)
 
 
 async def check_offer_terms(
