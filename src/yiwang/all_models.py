@@ -6,6 +6,7 @@ from yiwang.identity import models as identity_models
 from yiwang.marketplace import models as marketplace_models
 from yiwang.marketplace import policy
 from yiwang.marketplace.agreements import models as agreement_models
+from yiwang.orders import models as order_models
 
 __all__ = [
     "Base",
@@ -14,6 +15,7 @@ __all__ = [
     "idempotency",
     "identity_models",
     "marketplace_models",
+    "order_models",
     "outbox",
     "policy",
 ]

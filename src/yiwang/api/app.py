@@ -13,12 +13,15 @@ from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from yiwang.api.images import MEDIA_PATH, MediaFiles
+from yiwang.api.orders.http import CONTRACT_PATH, STRIPE_WEBHOOK_PATH, ContractPdf, StripeWebhook
 from yiwang.api.schema import build_schema
 from yiwang.api.supplier_portal.imports import TEMPLATE_PATH, template_download
 from yiwang.api.view import YiwangGraphQL
 from yiwang.core.clock import Clock, SystemClock
 from yiwang.core.db import Database
 from yiwang.core.settings import Settings, get_settings
+from yiwang.orders.payments import PaymentGateway
+from yiwang.orders.stripe_gateway import StripeGateway
 
 log = logging.getLogger("yiwang.api")
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -48,12 +51,23 @@ class RequestIdMiddleware:
 
 
 def create_app(
-    settings: Settings, *, clock: Clock | None = None, db: Database | None = None
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    db: Database | None = None,
+    payment_gateway: PaymentGateway | None = None,
 ) -> Starlette:
-    """The whole mall as one ASGI app. Tests pass their own clock and database."""
+    """The whole mall as one ASGI app. Tests pass their own clock, database and gateway."""
     settings.require_signing_key()
     clock = clock or SystemClock()
+    gateway = payment_gateway or _stripe_gateway(settings)
     holder: dict[str, Database] = {}
+
+    def database() -> Database:
+        found = holder.get("db") or db
+        if found is None:
+            raise RuntimeError("the database is used before the app's lifespan started")
+        return found
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -69,7 +83,7 @@ def create_app(
             if db is None:
                 await database.dispose()
 
-    graphql = _LazyGraphQL(settings, clock)
+    graphql = _LazyGraphQL(settings, clock, gateway)
     if db is not None:
         graphql.bind(db)
 
@@ -97,6 +111,15 @@ def create_app(
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route(TEMPLATE_PATH, template_download),
+            Route(
+                CONTRACT_PATH,
+                ContractPdf(database=database, settings=settings, clock=clock).handle,
+            ),
+            Route(
+                STRIPE_WEBHOOK_PATH,
+                StripeWebhook(database=database, clock=clock, gateway=gateway).handle,
+                methods=["POST"],
+            ),
             Mount(MEDIA_PATH, app=MediaFiles(settings.media_dir), name="media"),
         ],
         lifespan=lifespan,
@@ -108,19 +131,36 @@ def create_app(
 class _LazyGraphQL:
     """The GraphQL endpoint, wired to the database once the lifespan has made it."""
 
-    def __init__(self, settings: Settings, clock: Clock) -> None:
+    def __init__(self, settings: Settings, clock: Clock, gateway: PaymentGateway | None) -> None:
         self._settings = settings
         self._clock = clock
+        self._gateway = gateway
         self._schema = build_schema(settings)
         self._view: YiwangGraphQL | None = None
 
     def bind(self, db: Database) -> None:
-        self._view = YiwangGraphQL(self._schema, db=db, settings=self._settings, clock=self._clock)
+        self._view = YiwangGraphQL(
+            self._schema,
+            db=db,
+            settings=self._settings,
+            clock=self._clock,
+            payment_gateway=self._gateway,
+        )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if self._view is None:
             raise RuntimeError("the GraphQL view is used before the app's lifespan started")
         await self._view(scope, receive, send)
+
+
+def _stripe_gateway(settings: Settings) -> PaymentGateway | None:
+    """公务卡 payments are on when both the API key and the webhook secret are set."""
+    if settings.stripe_api_key is None or settings.stripe_webhook_secret is None:
+        return None
+    return StripeGateway(
+        settings.stripe_api_key.get_secret_value(),
+        settings.stripe_webhook_secret.get_secret_value(),
+    )
 
 
 def app_from_environment() -> Starlette:

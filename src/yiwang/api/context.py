@@ -10,6 +10,7 @@ from yiwang.core.principal import Actor, Principal
 from yiwang.core.settings import Settings
 from yiwang.identity import secrets
 from yiwang.identity import service as identity
+from yiwang.orders.payments import PaymentGateway
 
 if TYPE_CHECKING:
     from yiwang.api.loaders import Loaders
@@ -31,6 +32,7 @@ class Context:
     credentials: Credentials
     client_address: str | None
     request_id: str
+    payment_gateway: PaymentGateway | None = None
     loaders: "Loaders" = field(init=False)
     _actor: "asyncio.Task[Actor] | None" = field(default=None, init=False)
 

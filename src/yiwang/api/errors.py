@@ -6,6 +6,7 @@ from yiwang.core.errors import CoreErrorCode, DomainError
 from yiwang.identity.errors import IdentityErrorCode
 from yiwang.marketplace.agreements.errors import AgreementErrorCode
 from yiwang.marketplace.errors import CatalogueErrorCode, ImageErrorCode
+from yiwang.orders.errors import OrderErrorCode
 from yiwang.supplier_portal.errors import ListingErrorCode
 
 _DOMAIN_CODES: tuple[type[StrEnum], ...] = (
@@ -15,6 +16,7 @@ _DOMAIN_CODES: tuple[type[StrEnum], ...] = (
     ImageErrorCode,
     AgreementErrorCode,
     ListingErrorCode,
+    OrderErrorCode,
 )
 
 
@@ -42,3 +44,9 @@ class UserError:
     @classmethod
     def from_domain(cls, error: DomainError) -> "UserError":
         return cls(code=ErrorCode(error.code.value), message=error.message, field=error.field)
+
+    @classmethod
+    def all_from(cls, error: DomainError) -> list["UserError"]:
+        """An error that carries several problems (a blocked checkout) reports each of them."""
+        problems: list[DomainError] = getattr(error, "problems", None) or [error]
+        return [cls.from_domain(problem) for problem in problems]

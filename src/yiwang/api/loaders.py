@@ -17,12 +17,14 @@ from yiwang.marketplace.agreements import queries as agreement_queries
 from yiwang.marketplace.agreements import quotas as agreement_quotas
 from yiwang.marketplace.agreements import quotes as agreement_quotes
 from yiwang.marketplace.agreements.models import Agreement, Entrant, Upgrade
-from yiwang.marketplace.models import Category, Image, Offer, Product
+from yiwang.marketplace.models import Category, Image, Offer, Product, SupplierRating
+from yiwang.orders import queries as order_queries
+from yiwang.orders.models import Order
 
 if TYPE_CHECKING:
     from yiwang.api.context import Context
 
-M = TypeVar("M", Category, Product, Offer, Image)
+M = TypeVar("M", Category, Product, Offer, Image, Organisation)
 
 
 class Loaders:
@@ -46,6 +48,17 @@ class Loaders:
         self.price_history_by_quote_id = DataLoader(self._grouped(agreement_quotes.price_history))
         self.delivery_regions_by_offer_id = DataLoader(self._grouped(catalogue.delivery_regions))
         self.image_by_id = DataLoader(self._by_id(Image))
+        # An order's parties are visible to whoever may see the order.
+        self.party_by_id = DataLoader(self._by_id(Organisation))
+        self.order_by_id = DataLoader(self._visible_orders)
+        self.lines_by_order_id = DataLoader(self._grouped(order_queries.lines_for))
+        self.timeline_by_order_id = DataLoader(self._grouped(order_queries.timeline_for))
+        self.shipments_by_order_id = DataLoader(self._grouped(order_queries.shipments_for))
+        self.acceptances_by_order_id = DataLoader(self._grouped(order_queries.acceptances_for))
+        self.disputes_by_order_id = DataLoader(self._grouped(order_queries.disputes_for))
+        self.payments_by_order_id = DataLoader(self._grouped(order_queries.payments_for))
+        self.contract_by_order_id = DataLoader(self._contracts)
+        self.rating_by_supplier_id = DataLoader(self._ratings)
 
     def _grouped(
         self, fetch: Callable[[AsyncSession, list[int]], Awaitable[dict[int, list[Any]]]]
@@ -79,6 +92,23 @@ class Loaders:
         async with self._ctx.db.reader() as session:
             found = await agreement_queries.entrants_for(session, ids, viewer)
         return [found.get(i, []) for i in ids]
+
+    async def _visible_orders(self, ids: list[int]) -> list[Order | None]:
+        viewer = await self._ctx.viewer()
+        async with self._ctx.db.reader() as session:
+            found = await order_queries.visible_by_ids(session, viewer, ids)
+        return [found.get(i) for i in ids]
+
+    async def _contracts(self, order_ids: list[int]) -> list[Any]:
+        async with self._ctx.db.reader() as session:
+            found = await order_queries.contracts_for(session, order_ids)
+        return [found.get(i) for i in order_ids]
+
+    async def _ratings(self, supplier_ids: list[int]) -> list[SupplierRating | None]:
+        async with self._ctx.db.reader() as session:
+            query = select(SupplierRating).where(SupplierRating.supplier_id.in_(supplier_ids))
+            found = {r.supplier_id: r for r in (await session.scalars(query)).all()}
+        return [found.get(i) for i in supplier_ids]
 
     def _by_id(self, model: type[M]) -> Callable[[list[int]], Awaitable[Sequence[M | None]]]:
         async def load(ids: list[int]) -> Sequence[M | None]:

@@ -48,7 +48,7 @@ async def _attempt(info: Info, action: Action[T]) -> Outcome[T]:
         async with ctx.db.unit_of_work() as session:
             return Outcome(await action(session, actor), [])
     except DomainError as error:
-        return Outcome(None, [UserError.from_domain(error)])
+        return Outcome(None, UserError.all_from(error))
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from yiwang.api.context import Info
 from yiwang.api.error_shaping import ShapedErrorsSchema
 from yiwang.api.identity.schema import IdentityMutation, IdentityQuery
 from yiwang.api.images import ImageMutation
+from yiwang.api.orders.schema import OrdersMutation, OrdersQuery
 from yiwang.api.policy import PolicyMutation, PolicyQuery
 from yiwang.api.supplier_portal.imports import ImportMutation
 from yiwang.api.supplier_portal.schema import SupplierPortalMutation, SupplierPortalQuery
@@ -23,7 +24,9 @@ from yiwang.core.settings import Settings
 
 
 @strawberry.type
-class Query(IdentityQuery, CatalogueQuery, AgreementQuery, SupplierPortalQuery, PolicyQuery):
+class Query(
+    IdentityQuery, CatalogueQuery, AgreementQuery, SupplierPortalQuery, PolicyQuery, OrdersQuery
+):
     @strawberry.field(description="Any object by its global ID; null when there is none.")
     async def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
         try:
@@ -41,6 +44,7 @@ class Mutation(
     SupplierPortalMutation,
     ImportMutation,
     PolicyMutation,
+    OrdersMutation,
 ):
     pass
 

@@ -34,6 +34,7 @@ from yiwang.api.context import Context, Credentials
 from yiwang.core.clock import Clock
 from yiwang.core.db import Database
 from yiwang.core.settings import Settings
+from yiwang.orders.payments import PaymentGateway
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
@@ -117,7 +118,15 @@ class _RequestAdapter(StarletteRequestAdapter):
 class YiwangGraphQL(GraphQL[Context, None]):
     request_adapter_class = _RequestAdapter
 
-    def __init__(self, schema: Any, *, db: Database, settings: Settings, clock: Clock) -> None:
+    def __init__(
+        self,
+        schema: Any,
+        *,
+        db: Database,
+        settings: Settings,
+        clock: Clock,
+        payment_gateway: PaymentGateway | None = None,
+    ) -> None:
         super().__init__(
             schema,
             graphql_ide="graphiql" if settings.debug else None,
@@ -126,6 +135,7 @@ class YiwangGraphQL(GraphQL[Context, None]):
         self._db = db
         self._settings = settings
         self._clock = clock
+        self._payment_gateway = payment_gateway
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -155,20 +165,12 @@ class YiwangGraphQL(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        headers = request.headers
-        scheme, _, token = headers.get("authorization", "").partition(" ")
-        bearer_token = token.strip() if scheme.lower() == "bearer" else ""
-        client = request.client.host if request.client else None
-        return Context(
+        return request_context(
+            request,
             db=self._db,
             settings=self._settings,
             clock=self._clock,
-            credentials=Credentials(
-                bearer_token=bearer_token or None,
-                api_key=headers.get("x-api-key") or None,
-            ),
-            client_address=client,
-            request_id=request.scope.get("state", {}).get("request_id", "-"),
+            payment_gateway=self._payment_gateway,
         )
 
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
@@ -281,3 +283,30 @@ def _never_executed(result: ExecutionResult) -> bool:
     """Parse, validation and variable coercion errors: no data, and no error at a field's path."""
     errors = result.errors or []
     return result.data is None and bool(errors) and not any(error.path for error in errors)
+
+
+def request_context(
+    request: Request | WebSocket,
+    *,
+    db: Database,
+    settings: Settings,
+    clock: Clock,
+    payment_gateway: PaymentGateway | None = None,
+) -> Context:
+    """Who is asking and with what: the same for GraphQL and the plain HTTP routes."""
+    headers = request.headers
+    scheme, _, token = headers.get("authorization", "").partition(" ")
+    bearer_token = token.strip() if scheme.lower() == "bearer" else ""
+    client = request.client.host if request.client else None
+    return Context(
+        db=db,
+        settings=settings,
+        clock=clock,
+        credentials=Credentials(
+            bearer_token=bearer_token or None,
+            api_key=headers.get("x-api-key") or None,
+        ),
+        client_address=client,
+        request_id=request.scope.get("state", {}).get("request_id", "-"),
+        payment_gateway=payment_gateway,
+    )

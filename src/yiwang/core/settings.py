@@ -32,6 +32,15 @@ class Settings(BaseSettings):
     # At most Pillow's own MAX_IMAGE_PIXELS: above it Pillow warns, and we treat that as an error.
     max_image_pixels: int = Field(default=40_000_000, ge=1, le=89_478_485)
     min_image_side: int = Field(default=200, ge=1)
+    # 公务卡 payments through Stripe: off unless a key is set; the webhook secret verifies events.
+    stripe_api_key: SecretStr | None = None
+    stripe_webhook_secret: SecretStr | None = None
+    # Where the CJK font for contract PDFs lives (`make fonts` puts it there).
+    font_dir: Path = Path("var/fonts")
+    # Search: the embedded SQL full-text index unless a Meilisearch URL is given.
+    meili_url: str | None = None
+    meili_api_key: SecretStr | None = None
+    meili_index: str = "offers"
 
     def require_signing_key(self) -> None:
         """Serving outside debug mode without a secret would sign tokens with a public key."""

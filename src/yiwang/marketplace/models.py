@@ -73,6 +73,7 @@ class Offer(IdMixin, Base):
     price_fen: Mapped[int] = mapped_column(BigId)
     market_price_fen: Mapped[int | None] = mapped_column(BigId)
     stock: Mapped[int]
+    sales_count: Mapped[int] = mapped_column(BigId, default=0, server_default="0")
     status: Mapped[OfferStatus] = mapped_column(enum_column(OfferStatus, "offer_status", length=16))
     agreement_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("agreement.id"), index=True)
     image_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("image.id"))
@@ -115,3 +116,16 @@ class OfferDeliveryRegion(Base):
 
     offer_id: Mapped[int] = mapped_column(BigId, ForeignKey("offer.id"), primary_key=True)
     region_code: Mapped[str] = mapped_column(String(6), ForeignKey("region.code"), primary_key=True)
+
+
+class SupplierRating(Base):
+    """Running totals of purchasers' acceptance ratings (1–5) of a supplier."""
+
+    __tablename__ = "supplier_rating"
+
+    supplier_id: Mapped[int] = mapped_column(BigId, ForeignKey("organisation.id"), primary_key=True)
+    ratings: Mapped[int] = mapped_column(default=0)
+    quality_sum: Mapped[int] = mapped_column(default=0)
+    delivery_sum: Mapped[int] = mapped_column(default=0)
+    service_sum: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime]
