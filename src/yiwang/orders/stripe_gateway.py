@@ -51,7 +51,7 @@ class StripeGateway:
             event = stripe.Webhook.construct_event(payload, signature, self._webhook_secret)
         except (ValueError, stripe.SignatureVerificationError) as error:
             raise OrderError(OrderErrorCode.WEBHOOK_SIGNATURE_INVALID, "签名无效") from error
-        obj = event.data.object
+        obj = event.data.object.to_dict()
         failure = obj.get("last_payment_error") or {}
         return GatewayEvent(
             id=event.id,
