@@ -82,8 +82,10 @@ async def test_fifty_buyers_racing_for_the_last_ten_units_make_exactly_ten_order
         offer = await s.get(Offer, w.offers[0].id)
         plan = await s.get(PurchasePlan, w.plan.id)
         uses = await s.scalar(select(func.count()).select_from(QuotaUse))
-    assert offer is not None and offer.stock == 0
-    assert plan is not None and plan.reserved_fen == UNITS * w.offers[0].price_fen
+    assert offer is not None
+    assert offer.stock == 0
+    assert plan is not None
+    assert plan.reserved_fen == UNITS * w.offers[0].price_fen
     assert uses == UNITS
 
 

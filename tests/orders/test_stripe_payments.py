@@ -11,6 +11,7 @@ from typing import Any
 import httpx
 import pytest
 import stripe
+from sqlalchemy import select
 
 from tests.orders.world import REQUEST_PAYMENT, World, codes, make_world
 from yiwang.api.app import create_app
@@ -114,9 +115,7 @@ def intent_event(
 
 async def _payment(db: Database) -> Payment:
     async with db.reader() as s:
-        from sqlalchemy import select
-
-        row = await s.scalar(select(Payment))
+        row: Payment | None = await s.scalar(select(Payment))
         assert row is not None
         return row
 
