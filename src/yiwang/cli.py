@@ -108,6 +108,25 @@ def expire_agreements(settings: Settings) -> int:
     return 0
 
 
+def expire_orders(settings: Settings) -> int:
+    from yiwang.core.clock import SystemClock
+    from yiwang.core.db import Database
+    from yiwang.orders.lifecycle import expire_unconfirmed
+
+    async def run() -> list[str]:
+        db = Database(settings.database_url)
+        try:
+            async with db.unit_of_work() as session:
+                expired = await expire_unconfirmed(session, clock=SystemClock())
+            return [e.number for e in expired]
+        finally:
+            await db.dispose()
+
+    numbers = asyncio.run(run())
+    print(f"{len(numbers)} 个订单因供应商逾期未确认而取消: {numbers}")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="yiwang", description="一网 政府采购电子卖场")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -120,6 +139,9 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--products", type=int, default=None, help="how many products (default 5000)")
     s.add_argument("--once", action="store_true", help="do nothing if demo data is already there")
     sub.add_parser("expire-agreements", help="mark agreements past their term EXPIRED (daily)")
+    sub.add_parser(
+        "expire-orders", help="cancel placed orders past the confirmation deadline (hourly)"
+    )
     e = sub.add_parser("export-schema", help="print the GraphQL SDL")
     e.add_argument(
         "--check", type=Path, default=None, metavar="FILE", help="fail when FILE differs"
@@ -140,6 +162,8 @@ def main(argv: list[str] | None = None) -> int:
         return migrate(settings, check=False)
     if args.command == "expire-agreements":
         return expire_agreements(settings)
+    if args.command == "expire-orders":
+        return expire_orders(settings)
     return seed(settings, products=args.products, once=args.once)
 
 

@@ -16,6 +16,7 @@ from yiwang.identity import regions, secrets, uscc
 from yiwang.identity.models import Organisation, OrganisationKind, Region, User
 from yiwang.marketplace import codes
 from yiwang.marketplace.models import Category, Offer, Product, SpecKind
+from yiwang.orders.models import PurchasePlan
 from yiwang.seed import catalogue
 from yiwang.seed.categories import CATEGORIES, is_leaf
 from yiwang.seed.run import run_seed
@@ -30,6 +31,7 @@ _TABLES: dict[str, InstrumentedAttribute[int] | InstrumentedAttribute[str]] = {
     "user": User.id,
     "product": Product.id,
     "offer": Offer.id,
+    "plan": PurchasePlan.id,
 }
 
 
@@ -78,6 +80,7 @@ async def test_a_seed_fills_every_table(seed_db: Database) -> None:
     assert kinds[OrganisationKind.SUPERVISION] >= 1
     assert counts["product"] == 200
     assert counts["offer"] >= 400
+    assert counts["plan"] == 4 * kinds[OrganisationKind.PURCHASING_UNIT]
 
 
 async def test_organisations_have_valid_distinct_credit_codes(seed_db: Database) -> None:

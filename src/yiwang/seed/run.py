@@ -13,6 +13,7 @@ from yiwang.seed.categories import seed_categories
 from yiwang.seed.loader import LoadStats, load_products
 from yiwang.seed.market import build_market
 from yiwang.seed.organisations import seed_organisations
+from yiwang.seed.plans import seed_plans
 from yiwang.seed.regions import seed_regions
 from yiwang.seed.users import (
     DEMO_PASSWORD,
@@ -52,8 +53,11 @@ async def _seed(db: Database, total: int, *, once: bool) -> int:
         reference = await seed_reference(session)
     market = build_market(reference.organisation_ids, reference.category_ids)
     stats = await load_products(db, total, market)
-    agreements = await seed_agreements(db, reference.organisation_ids, clock=SystemClock())
-    _print_summary(reference.inserted | {"框架协议": agreements}, stats, total)
+    clock = SystemClock()
+    agreements = await seed_agreements(db, reference.organisation_ids, clock=clock)
+    async with db.unit_of_work() as session:
+        plans = await seed_plans(session, clock=clock)
+    _print_summary(reference.inserted | {"框架协议": agreements, "采购计划": plans}, stats, total)
     return 0
 
 
