@@ -317,7 +317,7 @@ async def test_partial_acceptance_pays_what_passed_and_opens_a_dispute(w: World)
 async def _contract_id(w: World, order: dict[str, object]) -> str:
     from tests.orders.world import ORDER_FIELDS
 
-    query = f"query($id: ID!) {{ node(id: $id) {{ ... on Order {{ {ORDER_FIELDS} }} }} }}"
+    query = f"query($id: ID!) {{ order(id: $id) {{ {ORDER_FIELDS} }} }}"
     node = await w.as_(w.buyer, query, {"id": order["id"]})
     contract_id: str = node["contract"]["id"]
     return contract_id

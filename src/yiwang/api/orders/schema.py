@@ -115,6 +115,13 @@ class OrdersQuery:
             )
         return to_connection(OrderConnection, page, Order.from_model)
 
+    @strawberry.field(description="One order you may see, with its timeline and price evidence.")
+    async def order(self, info: Info, id: relay.GlobalID) -> Order | None:
+        if id.type_name != "Order" or not id.node_id.isdigit():
+            return None
+        row = await info.context.loaders.order_by_id.load(int(id.node_id))
+        return Order.from_model(row) if row else None
+
     @strawberry.field(description="Purchase plans you may see, optionally for one fiscal year.")
     async def purchase_plans(
         self, info: Info, fiscal_year: int | None = None
