@@ -343,3 +343,19 @@ async def test_official_card_is_unavailable_without_a_payment_provider(w: World)
         w.buyer, REQUEST_PAYMENT, {"input": {"orderId": order["id"], "method": "OFFICIAL_CARD"}}
     )
     assert codes(card) == ["PAYMENT_METHOD_UNAVAILABLE"]
+
+
+async def test_acceptance_ratings_become_the_suppliers_score(w: World) -> None:
+    order = await w.accepted_order()
+    query = """query($id: ID!) { order(id: $id) {
+      supplierRating { ratings quality delivery service overall }
+      supplier { rating { ratings overall } } } }"""
+    seen = await w.as_(w.buyer, query, {"id": order["id"]})
+    assert seen["supplierRating"] == {
+        "ratings": 1,
+        "quality": "5.00",
+        "delivery": "4.00",
+        "service": "5.00",
+        "overall": "4.67",
+    }
+    assert seen["supplier"]["rating"] == {"ratings": 1, "overall": "4.67"}

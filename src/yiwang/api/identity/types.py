@@ -6,6 +6,7 @@ import strawberry
 from strawberry import relay
 
 from yiwang.api.context import Info
+from yiwang.api.ratings import SupplierRating
 from yiwang.api.relay import int_ids
 from yiwang.core.principal import Role as RoleEnum
 from yiwang.identity import models
@@ -59,6 +60,13 @@ class Organisation(relay.Node):
             is_disabled_welfare=row.is_disabled_welfare,
             is_prison_enterprise=row.is_prison_enterprise,
         )
+
+    @strawberry.field(description="Sellers: average acceptance ratings, once rated.")
+    async def rating(self, info: Info) -> SupplierRating | None:
+        if self.kind not in (models.OrganisationKind.SUPPLIER, models.OrganisationKind.PARTNER):
+            return None
+        row = await info.context.loaders.rating_by_supplier_id.load(self.id)
+        return SupplierRating.from_model(row) if row else None
 
     @classmethod
     async def resolve_nodes(

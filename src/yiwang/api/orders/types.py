@@ -1,6 +1,5 @@
 from collections.abc import Iterable
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Any
 
 import strawberry
@@ -10,9 +9,9 @@ from yiwang.api.catalogue.types import Offer
 from yiwang.api.context import Info
 from yiwang.api.identity.types import Organisation
 from yiwang.api.money import Money
+from yiwang.api.ratings import SupplierRating
 from yiwang.api.relay import int_ids
 from yiwang.core.capital_numerals import amount_in_words
-from yiwang.marketplace.models import SupplierRating as SupplierRatingRow
 from yiwang.orders import cart, models, plans
 
 OrderState = strawberry.enum(models.OrderState, description="Where an order is in its life.")
@@ -330,29 +329,6 @@ class Payment(relay.Node):
             failure_reason=row.failure_reason,
             requested_at=row.requested_at,
             paid_at=row.paid_at,
-        )
-
-
-@strawberry.type(description="A supplier's average acceptance ratings (1–5).")
-class SupplierRating:
-    ratings: int
-    quality: Decimal
-    delivery: Decimal
-    service: Decimal
-    overall: Decimal
-
-    @classmethod
-    def from_model(cls, row: SupplierRatingRow) -> "SupplierRating":
-        def mean(total: int) -> Decimal:
-            return (Decimal(total) / row.ratings).quantize(Decimal("0.01"))
-
-        overall = row.quality_sum + row.delivery_sum + row.service_sum
-        return cls(
-            ratings=row.ratings,
-            quality=mean(row.quality_sum),
-            delivery=mean(row.delivery_sum),
-            service=mean(row.service_sum),
-            overall=(Decimal(overall) / (3 * row.ratings)).quantize(Decimal("0.01")),
         )
 
 
