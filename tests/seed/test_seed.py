@@ -15,7 +15,7 @@ from yiwang.core.settings import Settings
 from yiwang.identity import regions, secrets, uscc
 from yiwang.identity.models import Organisation, OrganisationKind, Region, User
 from yiwang.marketplace import codes
-from yiwang.marketplace.models import Category, Offer, Product, SpecKind
+from yiwang.marketplace.models import Category, Hall, Offer, Product, SpecKind
 from yiwang.orders.models import PurchasePlan
 from yiwang.seed import catalogue
 from yiwang.seed.categories import CATEGORIES, is_leaf
@@ -32,6 +32,7 @@ _TABLES: dict[str, InstrumentedAttribute[int] | InstrumentedAttribute[str]] = {
     "product": Product.id,
     "offer": Offer.id,
     "plan": PurchasePlan.id,
+    "hall": Hall.id,
 }
 
 
@@ -81,6 +82,7 @@ async def test_a_seed_fills_every_table(seed_db: Database) -> None:
     assert counts["product"] == 200
     assert counts["offer"] >= 400
     assert counts["plan"] == 4 * kinds[OrganisationKind.PURCHASING_UNIT]
+    assert counts["hall"] == 3
 
 
 async def test_organisations_have_valid_distinct_credit_codes(seed_db: Database) -> None:

@@ -11,6 +11,7 @@ from strawberry.relay.types import GlobalIDValueError
 from strawberry.schema.config import StrawberryConfig
 
 from yiwang.api.agreements.schema import AgreementMutation, AgreementQuery
+from yiwang.api.catalogue.halls import HallMutation, HallQuery
 from yiwang.api.catalogue.schema import CatalogueMutation, CatalogueQuery
 from yiwang.api.context import Info
 from yiwang.api.error_shaping import ShapedErrorsSchema
@@ -25,7 +26,13 @@ from yiwang.core.settings import Settings
 
 @strawberry.type
 class Query(
-    IdentityQuery, CatalogueQuery, AgreementQuery, SupplierPortalQuery, PolicyQuery, OrdersQuery
+    IdentityQuery,
+    CatalogueQuery,
+    HallQuery,
+    AgreementQuery,
+    SupplierPortalQuery,
+    PolicyQuery,
+    OrdersQuery,
 ):
     @strawberry.field(description="Any object by its global ID; null when there is none.")
     async def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
@@ -45,6 +52,7 @@ class Mutation(
     ImportMutation,
     PolicyMutation,
     OrdersMutation,
+    HallMutation,
 ):
     pass
 

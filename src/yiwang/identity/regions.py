@@ -28,3 +28,11 @@ def parent_code(code: str) -> str | None:
 
 def in_subtree(code: str, root: str) -> bool:
     return code.startswith(subtree_prefix(root))
+
+
+def lineage(code: str) -> list[str]:
+    """The region and every region above it (331102 → 331102, 331100, 330000)."""
+    chain = [code]
+    while (parent := parent_code(chain[-1])) is not None:
+        chain.append(parent)
+    return chain

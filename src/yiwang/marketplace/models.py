@@ -129,3 +129,54 @@ class SupplierRating(Base):
     delivery_sum: Mapped[int] = mapped_column(default=0)
     service_sum: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime]
+
+
+class OfferPricePoint(IdMixin, Base):
+    """An offer's price (and platform price) from this moment on: its history, for the chart."""
+
+    __tablename__ = "offer_price_point"
+    __table_args__ = (Index("ix_offer_price_point_offer_at", "offer_id", "at"),)
+
+    offer_id: Mapped[int] = mapped_column(BigId, ForeignKey("offer.id"))
+    price_fen: Mapped[int] = mapped_column(BigId)
+    market_price_fen: Mapped[int | None] = mapped_column(BigId)
+    at: Mapped[datetime]
+
+
+class Hall(IdMixin, Base):
+    """A regional boutique hall (地方精品馆): suppliers and products an operator curates."""
+
+    __tablename__ = "hall"
+
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    region_code: Mapped[str] = mapped_column(String(6), ForeignKey("region.code"), index=True)
+    description: Mapped[str] = mapped_column(String(1000))
+    banner_image_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("image.id"))
+    policy_tags: Mapped[list[str]] = mapped_column(Json, default=list)
+    operator_id: Mapped[int] = mapped_column(BigId, ForeignKey("organisation.id"))
+    position: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class HallSupplier(Base):
+    """Every on-shelf offer of a curated supplier shows in the hall."""
+
+    __tablename__ = "hall_supplier"
+
+    hall_id: Mapped[int] = mapped_column(BigId, ForeignKey("hall.id"), primary_key=True)
+    supplier_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("organisation.id"), primary_key=True, index=True
+    )
+
+
+class HallProduct(Base):
+    """Every on-shelf offer of a curated product shows in the hall."""
+
+    __tablename__ = "hall_product"
+
+    hall_id: Mapped[int] = mapped_column(BigId, ForeignKey("hall.id"), primary_key=True)
+    product_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("product.id"), primary_key=True, index=True
+    )

@@ -10,6 +10,7 @@ from yiwang.core.db import Database
 from yiwang.core.settings import Settings
 from yiwang.seed.agreements import seed_agreements
 from yiwang.seed.categories import seed_categories
+from yiwang.seed.halls import seed_halls
 from yiwang.seed.loader import LoadStats, load_products
 from yiwang.seed.market import build_market
 from yiwang.seed.organisations import seed_organisations
@@ -57,7 +58,9 @@ async def _seed(db: Database, total: int, *, once: bool) -> int:
     agreements = await seed_agreements(db, reference.organisation_ids, clock=clock)
     async with db.unit_of_work() as session:
         plans = await seed_plans(session, clock=clock)
-    _print_summary(reference.inserted | {"框架协议": agreements, "采购计划": plans}, stats, total)
+        demo_halls = await seed_halls(session, clock=clock)
+    made = {"框架协议": agreements, "采购计划": plans, "精品馆": demo_halls}
+    _print_summary(reference.inserted | made, stats, total)
     return 0
 
 

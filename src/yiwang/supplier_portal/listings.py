@@ -26,6 +26,7 @@ from yiwang.marketplace.agreements.quotes import check_offer_terms
 from yiwang.marketplace.errors import CatalogueError, CatalogueErrorCode
 from yiwang.marketplace.models import Image, Offer, OfferDeliveryRegion, OfferStatus, Product
 from yiwang.marketplace.policy import policy_for
+from yiwang.marketplace.price_history import record_change, record_price
 from yiwang.supplier_portal import events
 from yiwang.supplier_portal.errors import ListingError, ListingErrorCode
 
@@ -111,6 +112,7 @@ async def create_listing(
     )
     session.add(offer)
     await session.flush()
+    record_price(session, offer, clock=clock)
     await _set_regions(session, offer, draft.delivery_region_codes, new=True)
     _emit(session, events.ListingCreated, offer, actor, clock)
     return offer
@@ -287,6 +289,12 @@ async def update_listing(
     if not changes:
         return offer
     offer.updated_at = clock.now()
+    if {"price_fen", "market_price_fen"} & changes.keys():
+        old_price = changes.get("price_fen", [offer.price_fen])[0]
+        old_market = changes.get("market_price_fen", [offer.market_price_fen])[0]
+        await record_change(
+            session, offer, old_price_fen=old_price, old_market_price_fen=old_market, clock=clock
+        )
     if offer.status in _LISTED and {"price_fen", "image_id"} & changes.keys():
         await _check_terms(session, offer, clock)
         if await _changes_need_review(session, offer):

@@ -5,17 +5,33 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
 from yiwang.api.catalogue import inputs
+from yiwang.api.catalogue.comparison import ProductComparison, SpecComparisonRow
 from yiwang.api.catalogue.types import Category, Product, ProductConnection, ProductSort
 from yiwang.api.context import Info
 from yiwang.api.errors import UserError
 from yiwang.api.mutations import Idempotent, decode_id, perform_create
 from yiwang.api.relay import page_limits, page_request, to_connection
 from yiwang.core.principal import Actor
-from yiwang.marketplace import catalogue, models
+from yiwang.marketplace import catalogue, comparison, models
 
 
 @strawberry.type
 class CatalogueQuery:
+    @strawberry.field(
+        description="2 to 5 products with their specs aligned and differences marked."
+    )
+    async def compare_products(self, info: Info, ids: list[relay.GlobalID]) -> ProductComparison:
+        product_ids = [decode_id(i, "Product", field="ids") for i in ids]
+        async with info.context.db.reader() as session:
+            products, rows = await comparison.compare_products(session, product_ids)
+        return ProductComparison(
+            products=[Product.from_model(p) for p in products],
+            rows=[
+                SpecComparisonRow(key=r.key, unit=r.unit, values=r.values, differs=r.differs)
+                for r in rows
+            ],
+        )
+
     @strawberry.field(
         description="Categories one level below `parentCode`, or the roots (A, B, C)."
     )

@@ -10,11 +10,13 @@ from yiwang.api.context import Info
 from yiwang.api.identity.types import Organisation
 from yiwang.api.money import Money
 from yiwang.api.relay import int_ids
+from yiwang.core.clock import local_today
 from yiwang.identity.models import Organisation as OrganisationRow
-from yiwang.marketplace import models
+from yiwang.marketplace import comparison, models, price_history
 
 if TYPE_CHECKING:
     from yiwang.api.agreements.types import Agreement
+    from yiwang.api.catalogue.comparison import OfferPriceHistory, PriceComparison
     from yiwang.api.images import Image
 from yiwang.marketplace.catalogue import ProductSort as ProductSortEnum
 
@@ -118,6 +120,35 @@ class Product(relay.Node):
     async def lowest_price(self, info: Info) -> Money | None:
         rows = await info.context.loaders.offers_by_product_id.load(self.id)
         return Money.from_fen(min(r.price_fen for r in rows)) if rows else None
+
+    @strawberry.field(
+        description="Every offer you could buy side by side with the platforms' prices; the "
+        "lowest marked, savings against the ceiling and the market."
+    )
+    async def price_comparison(
+        self, info: Info
+    ) -> Annotated["PriceComparison", strawberry.lazy("yiwang.api.catalogue.comparison")]:
+        from yiwang.api.catalogue.comparison import PriceComparison
+
+        viewer = await info.context.viewer()
+        async with info.context.db.reader() as session:
+            result = await comparison.compare_offers(
+                session, self.id, viewer=viewer, clock=info.context.clock
+            )
+        return PriceComparison.of(result)
+
+    @strawberry.field(description="Daily prices of each offer you may see, for a chart.")
+    async def price_history(
+        self, info: Info, days: int = 90
+    ) -> list[Annotated["OfferPriceHistory", strawberry.lazy("yiwang.api.catalogue.comparison")]]:
+        from yiwang.api.catalogue.comparison import OfferPriceHistory
+
+        offers = await info.context.loaders.offers_by_product_id.load(self.id)
+        async with info.context.db.reader() as session:
+            series = await price_history.daily_prices(
+                session, offers, days=days, today=local_today(info.context.clock)
+            )
+        return [OfferPriceHistory.of(Offer.from_model(o), series[o.id]) for o in offers]
 
     @classmethod
     async def resolve_nodes(
