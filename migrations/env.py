@@ -7,6 +7,7 @@ from sqlalchemy.engine import Connection
 from yiwang.all_models import Base
 from yiwang.core.db import UtcDateTime, make_engine
 from yiwang.core.settings import Settings
+from yiwang.search import models as search_models
 
 target_metadata = Base.metadata
 
@@ -30,6 +31,7 @@ def _run(connection: Connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
         render_item=_render_item,
+        include_name=search_models.include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,12 +1,13 @@
 """Imports every table so `Base.metadata` is complete (for Alembic and for tests)."""
 
-from yiwang.core import audit, idempotency, outbox
+from yiwang.core import audit, idempotency, outbox, outbox_consumers
 from yiwang.core.db import Base
 from yiwang.identity import models as identity_models
 from yiwang.marketplace import models as marketplace_models
 from yiwang.marketplace import policy
 from yiwang.marketplace.agreements import models as agreement_models
 from yiwang.orders import models as order_models
+from yiwang.search import models as search_models
 
 __all__ = [
     "Base",
@@ -17,5 +18,7 @@ __all__ = [
     "marketplace_models",
     "order_models",
     "outbox",
+    "outbox_consumers",
     "policy",
+    "search_models",
 ]
