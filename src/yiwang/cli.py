@@ -6,6 +6,7 @@ import difflib
 import logging
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from alembic import command
@@ -127,6 +128,39 @@ def expire_orders(settings: Settings) -> int:
     return 0
 
 
+def reindex(settings: Settings) -> int:
+    from sqlalchemy import func, select
+    from tqdm import tqdm
+
+    from yiwang.core.clock import SystemClock
+    from yiwang.core.db import Database
+    from yiwang.marketplace.models import Offer, OfferStatus
+    from yiwang.search.factory import make_search_index
+    from yiwang.search.indexing import reindex as rebuild
+
+    async def run() -> int:
+        db = Database(settings.database_url)
+        try:
+            async with db.reader() as session:
+                total = await session.scalar(
+                    select(func.count()).where(Offer.status == OfferStatus.ON_SHELF)
+                )
+            index = make_search_index(settings, db)
+            with tqdm(total=int(total or 0), unit="offer", desc="reindex") as bar:
+
+                def advance(done: int) -> None:
+                    bar.update(done)
+
+                return await rebuild(db, index, clock=SystemClock(), progress=advance)
+        finally:
+            await db.dispose()
+
+    started = time.perf_counter()
+    indexed = asyncio.run(run())
+    print(f"已索引 {indexed} 个在架报价, 用时 {time.perf_counter() - started:.1f}s")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="yiwang", description="一网 政府采购电子卖场")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -142,6 +176,7 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser(
         "expire-orders", help="cancel placed orders past the confirmation deadline (hourly)"
     )
+    sub.add_parser("reindex", help="rebuild the search index from the tables (progress bar)")
     e = sub.add_parser("export-schema", help="print the GraphQL SDL")
     e.add_argument(
         "--check", type=Path, default=None, metavar="FILE", help="fail when FILE differs"
@@ -164,6 +199,8 @@ def main(argv: list[str] | None = None) -> int:
         return expire_agreements(settings)
     if args.command == "expire-orders":
         return expire_orders(settings)
+    if args.command == "reindex":
+        return reindex(settings)
     return seed(settings, products=args.products, once=args.once)
 
 

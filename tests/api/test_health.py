@@ -12,4 +12,8 @@ async def test_healthz_answers_without_the_database(client: httpx.AsyncClient) -
 async def test_readyz_checks_the_database(client: httpx.AsyncClient, db: Database) -> None:
     response = await client.get("/readyz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {
+        "status": "ok",
+        "database": "ok",
+        "searchIndex": {"pendingEvents": 0, "lagSeconds": 0.0},
+    }

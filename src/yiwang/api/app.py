@@ -13,15 +13,20 @@ from starlette.routing import Mount, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from yiwang.api.images import MEDIA_PATH, MediaFiles
+from yiwang.api.indexer import start_indexer, stop_indexer
 from yiwang.api.orders.http import CONTRACT_PATH, STRIPE_WEBHOOK_PATH, ContractPdf, StripeWebhook
 from yiwang.api.schema import build_schema
 from yiwang.api.supplier_portal.imports import TEMPLATE_PATH, template_download
 from yiwang.api.view import YiwangGraphQL
 from yiwang.core.clock import Clock, SystemClock
 from yiwang.core.db import Database
+from yiwang.core.outbox_consumers import lag
 from yiwang.core.settings import Settings, get_settings
 from yiwang.orders.payments import PaymentGateway
 from yiwang.orders.stripe_gateway import StripeGateway
+from yiwang.search import indexing
+from yiwang.search.factory import make_search_index
+from yiwang.search.port import SearchIndex
 
 log = logging.getLogger("yiwang.api")
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -69,23 +74,30 @@ def create_app(
             raise RuntimeError("the database is used before the app's lifespan started")
         return found
 
+    indexes: dict[str, SearchIndex] = {}
+
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         database = db or Database(settings.database_url)
         holder["db"] = database
-        graphql.bind(database)
+        index = indexes.get("index") or make_search_index(settings, database)
+        indexes["index"] = index
+        graphql.bind(database, index)
+        indexer = start_indexer(database, index, settings=settings, clock=clock)
         # Everything built so far lives as long as the process: keep the collector off it, so
         # full collections stay short (they showed as 70-80 ms tail-latency spikes).
         gc.freeze()
         try:
             yield
         finally:
+            await stop_indexer(indexer)
             if db is None:
                 await database.dispose()
 
     graphql = _LazyGraphQL(settings, clock, gateway)
     if db is not None:
-        graphql.bind(db)
+        indexes["index"] = make_search_index(settings, db)
+        graphql.bind(db, indexes["index"])
 
     async def healthz(_: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
@@ -102,7 +114,17 @@ def create_app(
             return JSONResponse(
                 {"status": "unavailable", "database": "unreachable"}, status_code=503
             )
-        return JSONResponse({"status": "ok", "database": "ok"})
+        behind = await lag(database, indexing.CONSUMER)
+        return JSONResponse(
+            {
+                "status": "ok",
+                "database": "ok",
+                "searchIndex": {
+                    "pendingEvents": behind.pending,
+                    "lagSeconds": round(behind.seconds(clock.now()), 3),
+                },
+            }
+        )
 
     app = Starlette(
         debug=settings.debug,
@@ -138,13 +160,14 @@ class _LazyGraphQL:
         self._schema = build_schema(settings)
         self._view: YiwangGraphQL | None = None
 
-    def bind(self, db: Database) -> None:
+    def bind(self, db: Database, index: SearchIndex) -> None:
         self._view = YiwangGraphQL(
             self._schema,
             db=db,
             settings=self._settings,
             clock=self._clock,
             payment_gateway=self._gateway,
+            index=index,
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

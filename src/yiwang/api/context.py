@@ -11,6 +11,7 @@ from yiwang.core.settings import Settings
 from yiwang.identity import secrets
 from yiwang.identity import service as identity
 from yiwang.orders.payments import PaymentGateway
+from yiwang.search.port import SearchIndex
 
 if TYPE_CHECKING:
     from yiwang.api.loaders import Loaders
@@ -33,6 +34,7 @@ class Context:
     client_address: str | None
     request_id: str
     payment_gateway: PaymentGateway | None = None
+    index: SearchIndex | None = None
     loaders: "Loaders" = field(init=False)
     _actor: "asyncio.Task[Actor] | None" = field(default=None, init=False)
 
@@ -46,6 +48,11 @@ class Context:
         if self._actor is None:
             self._actor = asyncio.ensure_future(self._resolve_actor())
         return await asyncio.shield(self._actor)
+
+    def search_index(self) -> SearchIndex:
+        if self.index is None:
+            raise RuntimeError("search is used before the app's lifespan made the index")
+        return self.index
 
     async def viewer(self) -> Principal | None:
         return (await self.actor()).principal

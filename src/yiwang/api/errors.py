@@ -7,6 +7,7 @@ from yiwang.identity.errors import IdentityErrorCode
 from yiwang.marketplace.agreements.errors import AgreementErrorCode
 from yiwang.marketplace.errors import CatalogueErrorCode, ImageErrorCode
 from yiwang.orders.errors import OrderErrorCode
+from yiwang.search.errors import SearchErrorCode
 from yiwang.supplier_portal.errors import ListingErrorCode
 
 _DOMAIN_CODES: tuple[type[StrEnum], ...] = (
@@ -17,6 +18,7 @@ _DOMAIN_CODES: tuple[type[StrEnum], ...] = (
     AgreementErrorCode,
     ListingErrorCode,
     OrderErrorCode,
+    SearchErrorCode,
 )
 
 

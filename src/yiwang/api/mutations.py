@@ -91,10 +91,27 @@ async def perform_create(info: Info, spec: Idempotent[R], action: Action[R]) -> 
         return made
 
     try:
-        return await _attempt(info, once)
+        outcome = await _attempt(info, once)
     except IntegrityError:
         # A concurrent request with the same key won the race: answer with what it made.
         return await perform(info, once)
+    if outcome.errors and await _replayable(info, spec.operation, key, digest):
+        # The winner committed between our replay check and our own checks (which then saw
+        # its row as a duplicate): answer with what it made.
+        return await perform(info, once)
+    return outcome
+
+
+async def _replayable(info: Info, operation: str, key: str, digest: str) -> bool:
+    actor = await info.context.actor()
+    async with info.context.db.reader() as session:
+        try:
+            found = await idempotency.replayed_target(
+                session, scope=_scope(actor), operation=operation, key=key, digest=digest
+            )
+        except DomainError:
+            return False
+    return found is not None
 
 
 def _scope(actor: Actor) -> str:

@@ -19,6 +19,7 @@ from yiwang.api.identity.schema import IdentityMutation, IdentityQuery
 from yiwang.api.images import ImageMutation
 from yiwang.api.orders.schema import OrdersMutation, OrdersQuery
 from yiwang.api.policy import PolicyMutation, PolicyQuery
+from yiwang.api.search import SearchMutation, SearchQuery
 from yiwang.api.supplier_portal.imports import ImportMutation
 from yiwang.api.supplier_portal.schema import SupplierPortalMutation, SupplierPortalQuery
 from yiwang.core.settings import Settings
@@ -33,6 +34,7 @@ class Query(
     SupplierPortalQuery,
     PolicyQuery,
     OrdersQuery,
+    SearchQuery,
 ):
     @strawberry.field(description="Any object by its global ID; null when there is none.")
     async def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
@@ -53,6 +55,7 @@ class Mutation(
     PolicyMutation,
     OrdersMutation,
     HallMutation,
+    SearchMutation,
 ):
     pass
 

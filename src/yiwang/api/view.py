@@ -35,6 +35,7 @@ from yiwang.core.clock import Clock
 from yiwang.core.db import Database
 from yiwang.core.settings import Settings
 from yiwang.orders.payments import PaymentGateway
+from yiwang.search.port import SearchIndex
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
@@ -126,6 +127,7 @@ class YiwangGraphQL(GraphQL[Context, None]):
         settings: Settings,
         clock: Clock,
         payment_gateway: PaymentGateway | None = None,
+        index: SearchIndex | None = None,
     ) -> None:
         super().__init__(
             schema,
@@ -136,6 +138,7 @@ class YiwangGraphQL(GraphQL[Context, None]):
         self._settings = settings
         self._clock = clock
         self._payment_gateway = payment_gateway
+        self._index = index
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -171,6 +174,7 @@ class YiwangGraphQL(GraphQL[Context, None]):
             settings=self._settings,
             clock=self._clock,
             payment_gateway=self._payment_gateway,
+            index=self._index,
         )
 
     def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
@@ -292,6 +296,7 @@ def request_context(
     settings: Settings,
     clock: Clock,
     payment_gateway: PaymentGateway | None = None,
+    index: SearchIndex | None = None,
 ) -> Context:
     """Who is asking and with what: the same for GraphQL and the plain HTTP routes."""
     headers = request.headers
@@ -309,4 +314,5 @@ def request_context(
         client_address=client,
         request_id=request.scope.get("state", {}).get("request_id", "-"),
         payment_gateway=payment_gateway,
+        index=index,
     )

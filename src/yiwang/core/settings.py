@@ -41,6 +41,9 @@ class Settings(BaseSettings):
     meili_url: str | None = None
     meili_api_key: SecretStr | None = None
     meili_index: str = "offers"
+    # How often each server process applies new outbox events to the search index; 0: never
+    # (run `yiwang reindex` or a separate indexer instead).
+    search_index_interval_seconds: float = Field(default=1.0, ge=0)
 
     def require_signing_key(self) -> None:
         """Serving outside debug mode without a secret would sign tokens with a public key."""

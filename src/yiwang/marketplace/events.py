@@ -26,3 +26,18 @@ class ProductCreated(Event):
     @property
     def aggregate_id(self) -> str:
         return str(self.product_id)
+
+
+@dataclass(frozen=True, kw_only=True)
+class HallChanged(Event):
+    """A hall's tags or curation changed: the offers of these suppliers and products moved."""
+
+    event_type: ClassVar[str] = "HallChanged"
+    aggregate_type: ClassVar[str] = "Hall"
+    hall_id: int
+    supplier_ids: list[int]
+    product_ids: list[int]
+
+    @property
+    def aggregate_id(self) -> str:
+        return str(self.hall_id)

@@ -12,12 +12,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from yiwang.core.audit import write_audit
 from yiwang.core.clock import Clock
 from yiwang.core.errors import Forbidden, InvalidInput, NotFound
+from yiwang.core.outbox import record
 from yiwang.core.pagination import Page, PageRequest, SortKey, paginate
 from yiwang.core.principal import Actor, Principal, Role
 from yiwang.identity import regions
 from yiwang.identity.models import Organisation, OrganisationKind
 from yiwang.identity.service import require_region
 from yiwang.marketplace.buyable import buyable_in
+from yiwang.marketplace.events import HallChanged
 from yiwang.marketplace.models import Hall, HallProduct, HallSupplier, Image, Offer, Product
 
 HALL_TAGS = {
@@ -122,6 +124,7 @@ async def update_hall(
     hall.banner_image_id = await _banner(session, draft.banner_image_sha256)
     hall.position, hall.updated_at = draft.position, clock.now()
     _audit(session, actor, "hall.update", hall, clock)
+    await _announce(session, hall, clock)
     return hall
 
 
@@ -160,6 +163,13 @@ async def curate_hall(
     hall.updated_at = clock.now()
     await session.flush()
     _audit(session, actor, "hall.curate", hall, clock)
+    await _announce(
+        session,
+        hall,
+        clock,
+        suppliers=change.remove_supplier_ids,
+        products=change.remove_product_ids,
+    )
     return hall
 
 
@@ -180,6 +190,32 @@ async def _require_products(session: AsyncSession, ids: tuple[int, ...]) -> None
     found = set(await session.scalars(select(Product.id).where(Product.id.in_(ids))))
     if missing := [i for i in ids if i not in found]:
         raise NotFound("商品", missing[0], field="addProductIds")
+
+
+async def _announce(
+    session: AsyncSession,
+    hall: Hall,
+    clock: Clock,
+    *,
+    suppliers: tuple[int, ...] = (),
+    products: tuple[int, ...] = (),
+) -> None:
+    """Everything the hall holds now, plus what just left it, may show differently in search."""
+    held_suppliers = await session.scalars(
+        select(HallSupplier.supplier_id).where(HallSupplier.hall_id == hall.id)
+    )
+    held_products = await session.scalars(
+        select(HallProduct.product_id).where(HallProduct.hall_id == hall.id)
+    )
+    record(
+        session,
+        HallChanged(
+            hall_id=hall.id,
+            supplier_ids=sorted(set(held_suppliers) | set(suppliers)),
+            product_ids=sorted(set(held_products) | set(products)),
+        ),
+        clock=clock,
+    )
 
 
 def _audit(session: AsyncSession, actor: Actor, action: str, hall: Hall, clock: Clock) -> None:
