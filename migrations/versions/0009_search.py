@@ -57,7 +57,7 @@ def upgrade() -> None:
             "ix_search_row_expiry",
             ["agreement_ends_on"],
             unique=False,
-            sqlite_where=sa.text("active"),
+            sqlite_where=sa.text("active = 1"),
             postgresql_where=sa.text("active"),
         )
     op.create_table(

@@ -7,7 +7,6 @@ import uuid
 
 import pytest
 
-import yiwang.search.models  # noqa: F401  (registers the search tables, so `db` empties them)
 from yiwang.core.db import Database
 from yiwang.search.embedded import EmbeddedSearchIndex
 from yiwang.search.port import SearchIndex

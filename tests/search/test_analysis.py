@@ -9,8 +9,8 @@ from yiwang.search.analysis import (
     pinyin_tokens,
     query_tokens,
     synonym_lookup_keys,
-    typo_candidates,
-    with_typos,
+    vocabulary_lookups,
+    with_vocabulary,
     within_one_edit,
     word_pinyin,
 )
@@ -96,9 +96,14 @@ def test_within_one_edit(a: str, b: str, near: bool) -> None:
 
 def test_typos_only_for_long_latin_words_missing_from_the_vocabulary() -> None:
     parsed = parse_query("联想 m74ot m7", SynonymSet())
-    assert typo_candidates(parsed) == edits1("m74ot")
-    fixed = with_typos(parsed, {"m740t", "m740s"})
+    assert vocabulary_lookups(parsed) == edits1("m74ot") | {"m74ot"}
+    fixed = with_vocabulary(parsed, {"m740t", "m740s"})
     assert [t.variants for t in fixed.terms()] == [(), ("m740t",), ()]
-    assert with_typos(parse_query("m740t", SynonymSet()), {"m740t", "m740s"}) == parse_query(
-        "m740t", SynonymSet()
-    )
+
+
+def test_a_known_word_is_taken_as_typed() -> None:
+    parsed = parse_query("m740t", SynonymSet())
+    (known,) = with_vocabulary(parsed, {"m740t", "m740s"}).terms()
+    assert (known.prefix, known.variants) == (False, ())
+    (partial,) = with_vocabulary(parse_query("m740", SynonymSet()), {"m740t"}).terms()
+    assert (partial.prefix, partial.variants) == (True, ())

@@ -12,6 +12,7 @@ from yiwang.search.documents import FacetName, PolicyTag, SearchFilter, SearchSo
 from yiwang.search.errors import SearchBackendError
 from yiwang.search.meili import MeiliSearchIndex
 from yiwang.search.meili_mapping import (
+    FACET_ATTRIBUTES,
     SETTINGS,
     filters,
     from_document,
@@ -204,9 +205,12 @@ def test_sorts_pages_and_facets() -> None:
 def test_settings() -> None:
     assert SETTINGS["rankingRules"][0] == "sort"
     assert {"locales": ["cmn"]}.items() <= SETTINGS["localizedAttributes"][0].items()
+    filterable = SETTINGS["filterableAttributes"]
     assert {"visible_region_codes", "active", "agreement_ends_on_day", "offer_id"} <= set(
-        SETTINGS["filterableAttributes"]
+        filterable
     )
+    assert set(FACET_ATTRIBUTES.values()) <= set(filterable)
+    assert len(filterable) == len(set(filterable))
 
 
 def test_synonym_groups_round_trip() -> None:

@@ -113,9 +113,6 @@ class SynonymSet:
     def group_of(self, key: str) -> tuple[Words, ...] | None:
         return self._group_of.get(key)
 
-    def __bool__(self) -> bool:
-        return bool(self._group_of)
-
 
 def clean_groups(groups: Iterable[Iterable[str]]) -> list[tuple[str, ...]]:
     """Groups of two or more distinct terms, each normalised (NFKC, lower case, single spaces);
@@ -236,22 +233,29 @@ def _with_last_prefix(clauses: tuple[Clause, ...]) -> tuple[Clause, ...]:
 # --- typos ----------------------------------------------------------------------------------
 
 
-def typo_candidates(query: ParsedQuery) -> set[str]:
-    """Every word one edit away from a Latin term long enough to carry a typo."""
+def vocabulary_lookups(query: ParsedQuery) -> set[str]:
+    """What to look up in the index's vocabulary: Latin terms that may carry a typo or match
+    as a prefix, and every word one edit away from the former."""
     found: set[str] = set()
     for term in query.terms():
+        if term.prefix or _typo_eligible(term.text):
+            found.add(term.text)
         if _typo_eligible(term.text):
             found |= edits1(term.text)
     return found
 
 
-def with_typos(query: ParsedQuery, vocabulary: set[str]) -> ParsedQuery:
-    """Terms missing from the vocabulary gain the vocabulary words one edit away."""
+def with_vocabulary(query: ParsedQuery, vocabulary: set[str]) -> ParsedQuery:
+    """A term the vocabulary knows is a whole word, taken as typed (no prefix expansion,
+    which costs a merge of every longer word's postings); a long unknown one gains the known
+    words one edit away."""
 
     def fix(term: Term) -> Term:
-        if not _typo_eligible(term.text) or term.text in vocabulary:
+        if term.text in vocabulary:
+            return replace(term, prefix=False)
+        if not _typo_eligible(term.text):
             return term
-        near = sorted(w for w in vocabulary if w != term.text and within_one_edit(term.text, w))
+        near = sorted(w for w in vocabulary if within_one_edit(term.text, w))
         return replace(term, variants=tuple(near))
 
     return ParsedQuery(

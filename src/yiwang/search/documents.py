@@ -3,6 +3,7 @@
 Money is integer fen throughout; a rating is an integer hundredth of a star (4.56★ → 456).
 """
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -37,7 +38,7 @@ _TAG_LABELS = {
 }
 
 
-def tag_bits(tags: "tuple[PolicyTag, ...] | frozenset[PolicyTag]") -> int:
+def tag_bits(tags: Iterable[PolicyTag]) -> int:
     bits = 0
     for tag in tags:
         bits |= tag.bit

@@ -27,8 +27,8 @@ from yiwang.search.analysis import (
     parse_query,
     synonym_key,
     synonym_lookup_keys,
-    typo_candidates,
-    with_typos,
+    vocabulary_lookups,
+    with_vocabulary,
 )
 from yiwang.search.documents import FacetName, OfferDocument, SearchQuery, SearchResult
 from yiwang.search.embedded_postgres import PostgresFullText
@@ -146,14 +146,11 @@ class EmbeddedSearchIndex:
 
     async def _parse(self, session: AsyncSession, text: str) -> ParsedQuery:
         words = parse_query(text, await _synonyms_for(session, text))
-        candidates = typo_candidates(words)
-        if not candidates:
+        lookups = vocabulary_lookups(words)
+        if not lookups:
             return words
-        known = {t.text for t in words.terms()}
-        found = await session.scalars(
-            select(SearchVocabulary.token).where(SearchVocabulary.token.in_(candidates | known))
-        )
-        return with_typos(words, set(found))
+        known = select(SearchVocabulary.token).where(SearchVocabulary.token.in_(lookups))
+        return with_vocabulary(words, set(await session.scalars(known)))
 
     async def _remove(self, session: AsyncSession, offer_ids: Sequence[int]) -> None:
         await self._text.remove(session, offer_ids)

@@ -18,9 +18,8 @@ def expired_day(today: date, after: date | None) -> Select[Any]:
     """The first day after `after` and before today on which the agreement of a still-active
     document ended (between an agreement running out and its offers being reindexed as
     inactive): one seek in the partial index, where DISTINCT would read every such row."""
-    query = select(func.min(_R.agreement_ends_on)).where(
-        _R.active.is_(True), _R.agreement_ends_on < today
-    )
+    # Spelled as the partial index's condition on each dialect, or it will not be used.
+    query = select(func.min(_R.agreement_ends_on)).where(_R.active, _R.agreement_ends_on < today)
     return query if after is None else query.where(_R.agreement_ends_on > after)
 
 

@@ -9,7 +9,7 @@ from collections import Counter
 from datetime import date, datetime
 from typing import Any
 
-from yiwang.search.analysis import ParsedQuery, normalize, pinyin_tokens
+from yiwang.search.analysis import ParsedQuery, index_tokens, is_latin, normalize, pinyin_tokens
 from yiwang.search.documents import (
     PRICE_BANDS,
     Facet,
@@ -37,10 +37,12 @@ SETTINGS: dict[str, Any] = {
         "title",
         "brand",
         "model",
+        "model_tokens",
         "pinyin",
         "category_name",
         "supplier_name",
     ],
+    # What filters read, and every facet (Meilisearch counts only filterable attributes).
     "filterableAttributes": [
         "offer_id",
         "visible_region_codes",
@@ -52,6 +54,9 @@ SETTINGS: dict[str, Any] = {
         "hall_ids",
         "agreement_id",
         "policy_tags",
+        "brand",
+        "category_facet",
+        "price_band",
     ],
     "sortableAttributes": ["price_fen", "sales_count", "rating_x100", "offer_id"],
     # "sort" first: a price or sales order is strict, relevance only breaks its ties.
@@ -83,7 +88,6 @@ FACET_ATTRIBUTES: dict[FacetName, str] = {
     FacetName.AGREEMENT: "agreement_id",
     FacetName.HALL: "hall_ids",
 }
-SETTINGS["filterableAttributes"] += sorted(set(FACET_ATTRIBUTES.values()))
 
 
 def to_document(doc: OfferDocument) -> dict[str, Any]:
@@ -94,6 +98,11 @@ def to_document(doc: OfferDocument) -> dict[str, Any]:
         "brand": doc.brand,
         "brand_key": brand_key(doc.brand),
         "model": doc.model,
+        # The split and joined forms of model numbers ("LJ-2605D": lj 2605d lj2605d), which
+        # Meilisearch's tokenizer would not make, so "lj2605d" finds it on both backends.
+        "model_tokens": " ".join(
+            t for t in index_tokens(f"{doc.title} {doc.model}") if is_latin(t)
+        ),
         "pinyin": " ".join(pinyin_tokens(f"{doc.brand} {doc.title} {doc.category_name}")),
         "category_code": doc.category_code,
         "category_name": doc.category_name,

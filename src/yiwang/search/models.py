@@ -69,7 +69,7 @@ class SearchRow(Base):
         Index(
             "ix_search_row_expiry",
             "agreement_ends_on",
-            sqlite_where=text("active"),
+            sqlite_where=text("active = 1"),  # as SQLite renders a true boolean
             postgresql_where=text("active"),
         ),
     )
