@@ -1,13 +1,13 @@
 """Benchmark: `search` and the product page through GraphQL over HTTP.
 
-    .venv/bin/python bench/search_bench.py --docs 1000000          # builds the index once
-    .venv/bin/python bench/search_http.py --docs 1000000 --queries 2000
+    .venv/bin/python bench/search_bench.py --docs 1000000 --regions seed   # builds the index
+    .venv/bin/python bench/search_http.py --docs 1000000 --regions seed --queries 2000
     .venv/bin/python bench/search_http.py --product-page --requests 1000
 
-Search: serves the index `search_bench.py` built (`/tmp/yiwang-search-bench-REGIONS-N.db`)
-with `yiwang serve` and sends the kinds of queries search_bench.py runs in-process (Chinese
-words, brands, model numbers, pinyin, typos, browsing; a third filtered, half with every
-facet), each as an anonymous viewer of a random city or county, and prints p50/p90/p99 per concurrency.
+Search: serves the index search_bench.py built (/tmp/yiwang-search-bench-REGIONS-N.db) with
+`yiwang serve` and sends the kinds of queries search_bench.py runs in-process (Chinese words,
+brands, model numbers, pinyin, typos, browsing; a third filtered, half with every facet), each
+as an anonymous viewer of a random city or county; prints p50/p90/p99 per concurrency.
 
 Product page: seeds a throw-away SQLite database (5,000 products, the demo agreements) and asks,
 as the demo purchaser, for a product with its price comparison and 90-day price history.
