@@ -5,9 +5,12 @@ from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from yiwang.core.clock import SystemClock
+from yiwang.core.clock import Clock, SystemClock
 from yiwang.core.db import Database
 from yiwang.core.settings import Settings
+from yiwang.search.factory import make_search_index
+from yiwang.search.indexing import reindex
+from yiwang.search.synonyms import DEFAULT_SYNONYM_GROUPS
 from yiwang.seed.agreements import seed_agreements
 from yiwang.seed.categories import seed_categories
 from yiwang.seed.halls import seed_halls
@@ -41,12 +44,12 @@ async def run_seed(settings: Settings, *, products: int | None, once: bool) -> i
         return 2
     db = Database(settings.database_url)
     try:
-        return await _seed(db, total, once=once)
+        return await _seed(db, total, once=once, settings=settings)
     finally:
         await db.dispose()
 
 
-async def _seed(db: Database, total: int, *, once: bool) -> int:
+async def _seed(db: Database, total: int, *, once: bool, settings: Settings) -> int:
     async with db.unit_of_work() as session:
         if once and await demo_data_present(session):
             print(f"演示数据已存在 (用户 {MARKER_USERNAME}), --once: 跳过, 未做任何改动")
@@ -59,9 +62,19 @@ async def _seed(db: Database, total: int, *, once: bool) -> int:
     async with db.unit_of_work() as session:
         plans = await seed_plans(session, clock=clock)
         demo_halls = await seed_halls(session, clock=clock)
+    indexed = await _index(db, settings, clock)
     made = {"框架协议": agreements, "采购计划": plans, "精品馆": demo_halls}
     _print_summary(reference.inserted | made, stats, total)
+    print(f"搜索索引: {indexed} 个可购报价")
     return 0
+
+
+async def _index(db: Database, settings: Settings, clock: Clock) -> int:
+    """The default synonyms, once, and every buyable offer in the search index."""
+    index = make_search_index(settings, db)
+    if not await index.synonyms():
+        await index.set_synonyms(DEFAULT_SYNONYM_GROUPS)
+    return await reindex(db, index, clock=clock)
 
 
 async def seed_reference(session: AsyncSession) -> ReferenceData:
