@@ -1,14 +1,16 @@
 """`yiwang seed`: the demo data is complete, consistent, deterministic and idempotent."""
 
+import asyncio
 from collections import Counter
 from pathlib import Path
 from typing import TypeVar
 
 import pytest
+from alembic import command
 from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from yiwang.all_models import Base
+from yiwang.cli import alembic_config
 from yiwang.core.db import Database
 from yiwang.core.principal import Role
 from yiwang.core.settings import Settings
@@ -162,9 +164,10 @@ async def test_a_bigger_run_adds_only_the_extra_products(seed_db: Database) -> N
 async def test_the_same_total_gives_the_same_data_however_reached(
     seed_db: Database, tmp_path: Path
 ) -> None:
-    direct = Database(f"sqlite+aiosqlite:///{tmp_path}/direct.db")
-    async with direct.engine.begin() as conn:
-        await conn.run_sync(Base.metadata.create_all)
+    url = f"sqlite+aiosqlite:///{tmp_path}/direct.db"
+    # Migrated, not create_all: the search index's FTS table exists only in the migration.
+    await asyncio.to_thread(command.upgrade, alembic_config(url), "head")
+    direct = Database(url)
     await _seed(direct, 300)
     await _seed(seed_db, 120)
     await _seed(seed_db, 300)
