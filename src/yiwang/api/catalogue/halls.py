@@ -10,7 +10,7 @@ from yiwang.api.catalogue.types import Offer, OfferConnection
 from yiwang.api.context import Info
 from yiwang.api.errors import UserError
 from yiwang.api.images import Image
-from yiwang.api.mutations import decode_id, perform
+from yiwang.api.mutations import Outcome, decode_id, perform
 from yiwang.api.relay import page_limits, page_request, to_connection
 from yiwang.core.clock import local_today
 from yiwang.core.principal import Actor
@@ -130,6 +130,11 @@ def _ids(values: list[relay.GlobalID], type_name: str, field: str) -> tuple[int,
     return tuple(decode_id(v, type_name, field=field) for v in values)
 
 
+def _payload(outcome: Outcome[models.Hall]) -> HallPayload:
+    hall = Hall.from_model(outcome.value) if outcome.value else None
+    return HallPayload(hall=hall, errors=outcome.errors)
+
+
 @strawberry.type
 class HallMutation:
     @strawberry.mutation(description="Operators open a boutique hall for their region.")
@@ -139,10 +144,7 @@ class HallMutation:
                 session, input.to_draft(), actor=actor, clock=info.context.clock
             )
 
-        outcome = await perform(info, action)
-        return HallPayload(
-            hall=Hall.from_model(outcome.value) if outcome.value else None, errors=outcome.errors
-        )
+        return _payload(await perform(info, action))
 
     @strawberry.mutation(description="Operators change a hall's name, text, banner or tags.")
     async def update_hall(self, info: Info, id: relay.GlobalID, input: HallInput) -> HallPayload:
@@ -155,10 +157,7 @@ class HallMutation:
                 clock=info.context.clock,
             )
 
-        outcome = await perform(info, action)
-        return HallPayload(
-            hall=Hall.from_model(outcome.value) if outcome.value else None, errors=outcome.errors
-        )
+        return _payload(await perform(info, action))
 
     @strawberry.mutation(
         description="Operators add suppliers and products to a hall or remove them."
@@ -181,7 +180,4 @@ class HallMutation:
                 clock=info.context.clock,
             )
 
-        outcome = await perform(info, action)
-        return HallPayload(
-            hall=Hall.from_model(outcome.value) if outcome.value else None, errors=outcome.errors
-        )
+        return _payload(await perform(info, action))

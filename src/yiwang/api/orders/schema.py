@@ -158,6 +158,11 @@ async def _cart(session: AsyncSession, actor: Actor) -> Cart:
     return cart_of(items, {row.id: row for row in rows})
 
 
+def _order_payload(outcome: Outcome[models.Order]) -> OrderPayload:
+    order = Order.from_model(outcome.value) if outcome.value else None
+    return OrderPayload(order=order, errors=outcome.errors)
+
+
 OrderAction = Callable[[AsyncSession, int, Actor, Clock], Awaitable[models.Order]]
 
 
@@ -167,10 +172,7 @@ async def _on_order(info: Info, order_id: relay.GlobalID, act: OrderAction) -> O
             session, decode_id(order_id, "Order", field="orderId"), actor, info.context.clock
         )
 
-    outcome = await perform(info, action)
-    return OrderPayload(
-        order=Order.from_model(outcome.value) if outcome.value else None, errors=outcome.errors
-    )
+    return _order_payload(await perform(info, action))
 
 
 async def _on_contract(
@@ -419,11 +421,7 @@ class OrdersMutation:
             )
             return await lifecycle.require_order(session, dispute.order_id, lock=False)
 
-        outcome = await perform(info, action)
-        return OrderPayload(
-            order=Order.from_model(outcome.value) if outcome.value else None,
-            errors=outcome.errors,
-        )
+        return _order_payload(await perform(info, action))
 
     @strawberry.mutation(description="Either party signs the contract; both signatures bind it.")
     async def sign_contract(self, info: Info, contract_id: relay.GlobalID) -> ContractPayload:
