@@ -244,8 +244,9 @@ async def _write(
     now = clock.now()
     all_lines = [line for group in groups.values() for line in group]
     total = sum(line.amount_fen for line in all_lines)
-    await _take_stock(session, all_lines)
-    await plans.reserve(session, plan, total)
+    # Locks in one order for every placement (capped agreements, then offers by id, then the
+    # plan), and the hot rows (offers, plan) last, so they are held for the shortest time.
+    await quotas.lock_for_reservation(session, sorted({k[1] for k in groups}))
     checkout = Checkout(
         organisation_id=buyer.organisation_id,
         user_id=buyer.user_id,
@@ -266,6 +267,9 @@ async def _write(
     await session.execute(
         delete(CartLine).where(CartLine.id.in_([line.cart.id for line in all_lines]))
     )
+    await session.flush()
+    await _take_stock(session, all_lines)
+    await plans.reserve(session, plan, total)
     return checkout
 
 

@@ -64,6 +64,25 @@ async def used_by_agreement(session: AsyncSession, agreement_ids: list[int]) -> 
     return used
 
 
+def _capped(agreement: Agreement) -> bool:
+    return agreement.total_quota_fen is not None or agreement.supplier_share_bp is not None
+
+
+async def lock_for_reservation(session: AsyncSession, agreement_ids: list[int]) -> None:
+    """Lock the quota-capped ones among these agreements, in id order (so two placements never
+    wait on each other crosswise). FOR NO KEY UPDATE: new orders' foreign-key locks on the
+    agreement do not conflict with it, so inserting an order never deadlocks with a reservation."""
+    rows = await session.scalars(select(Agreement).where(Agreement.id.in_(agreement_ids)))
+    capped = [a.id for a in rows if _capped(a)]
+    if capped:
+        await session.execute(
+            select(Agreement.id)
+            .where(Agreement.id.in_(capped))
+            .order_by(Agreement.id)
+            .with_for_update(key_share=True)
+        )
+
+
 def status_of(agreement: Agreement, used_fen: int) -> QuotaStatus:
     return QuotaStatus(
         total_fen=agreement.total_quota_fen,
@@ -100,8 +119,8 @@ async def reserve(
     """Reserve quota for one order. When the agreement caps quota its row is locked, so
     concurrent orders queue; without a cap there is nothing to race for and nothing is locked."""
     agreement = await require_agreement(session, agreement_id)
-    if agreement.total_quota_fen is not None or agreement.supplier_share_bp is not None:
-        await session.refresh(agreement, with_for_update=True)
+    if _capped(agreement):
+        await session.refresh(agreement, with_for_update={"key_share": True})
     existing = await session.scalar(
         select(QuotaUse).where(
             QuotaUse.agreement_id == agreement_id, QuotaUse.reference == reference
