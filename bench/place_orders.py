@@ -879,6 +879,8 @@ def bench(args: argparse.Namespace) -> int:
             server.terminate()
             server.wait(timeout=30)
     report(stats, args)
+    for sample in warm.samples:
+        print(f"  unexpected in the warm-up: {sample}")
     print(cpu)
     print(server_errors(SERVER_LOG))
     checks = asyncio.run(run_checks(args, world, _merge(warm, stats)))

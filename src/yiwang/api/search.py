@@ -251,7 +251,7 @@ class SearchMutation:
     async def set_search_synonyms(self, info: Info, groups: list[list[str]]) -> SynonymsPayload:
         async def check(session: AsyncSession, actor: Actor) -> list[tuple[str, ...]]:
             principal = actor.require(Role.OPERATOR)
-            if principal.region_code != "100000" and not principal.region_code.endswith("0000"):
+            if not principal.region_code.endswith("0000"):
                 raise Forbidden("同义词全平台生效, 只有省级以上采购中心可以修改")
             cleaned = rules.check_synonyms(groups)
             write_audit(

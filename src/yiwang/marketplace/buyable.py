@@ -30,3 +30,11 @@ def buyable_in(region_code: str | None, today: date) -> ColumnElement[bool]:
         exists().where(*agreement_active, Agreement.region_code.in_(lineage)),
         or_(not_(restricted), delivers_here),
     )
+
+
+def reaches(region_code: str, agreement_region_code: str, delivers_to: list[str]) -> bool:
+    """The same rule for one offer already loaded: the agreement covers the buyer's region and
+    the offer delivers there (no delivery regions: the agreement's whole region)."""
+    if not regions.in_subtree(region_code, agreement_region_code):
+        return False
+    return not delivers_to or any(regions.in_subtree(region_code, c) for c in delivers_to)

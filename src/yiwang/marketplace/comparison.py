@@ -16,11 +16,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from yiwang.core.clock import Clock, local_today
 from yiwang.core.errors import InvalidInput, NotFound
 from yiwang.core.principal import Principal
-from yiwang.identity import regions
 from yiwang.identity.models import Organisation, OrganisationKind, SupplierSize
 from yiwang.marketplace.agreements.models import Agreement, AgreementStatus
 from yiwang.marketplace.agreements.quotes import applicable_ceiling
 from yiwang.marketplace.agreements.rules import effective_status
+from yiwang.marketplace.buyable import reaches
 from yiwang.marketplace.catalogue import delivery_regions
 from yiwang.marketplace.models import Offer, OfferStatus, Product, SupplierRating
 from yiwang.marketplace.policy import CENTRAL, policy_for
@@ -132,7 +132,7 @@ async def _buyable(
     for offer, supplier, agreement in candidates:
         assert agreement is not None
         delivers = regions_of.get(offer.id, [])
-        if viewer is not None and not _reaches(viewer.region_code, agreement, delivers):
+        if viewer is not None and not reaches(viewer.region_code, agreement.region_code, delivers):
             continue
         if agreement.id not in ceilings:
             ceilings[agreement.id] = await applicable_ceiling(session, agreement.id, product)
@@ -148,12 +148,6 @@ async def _buyable(
             )
         )
     return compared
-
-
-def _reaches(region_code: str, agreement: Agreement, delivers_to: list[str]) -> bool:
-    if not regions.in_subtree(region_code, agreement.region_code):
-        return False
-    return not delivers_to or any(regions.in_subtree(region_code, c) for c in delivers_to)
 
 
 async def _ratings(session: AsyncSession, supplier_ids: set[int]) -> dict[int, SupplierRating]:

@@ -17,7 +17,7 @@ from yiwang.core.errors import DomainError, InvalidInput
 from yiwang.core.money import fen_to_yuan
 from yiwang.core.outbox import record
 from yiwang.core.principal import Actor, Principal, Role
-from yiwang.identity import credit, regions
+from yiwang.identity import credit
 from yiwang.identity.models import Organisation
 from yiwang.marketplace.agreements import quotas
 from yiwang.marketplace.agreements.access import status_now
@@ -28,6 +28,7 @@ from yiwang.marketplace.agreements.quotes import (
     applicable_ceiling,
     market_price_evidence,
 )
+from yiwang.marketplace.buyable import reaches
 from yiwang.marketplace.catalogue import delivery_regions
 from yiwang.marketplace.models import Category, Offer, OfferStatus, Product
 from yiwang.marketplace.policy import Policy, policy_for
@@ -168,10 +169,7 @@ def _availability(
         return line.problem(OrderErrorCode.OFFER_UNAVAILABLE, "商品未上架或不在框架协议内")
     if status_now(agreement, clock) != AgreementStatus.ACTIVE:
         return line.problem(OrderErrorCode.OFFER_UNAVAILABLE, f"协议 {agreement.code} 不在执行期")
-    covered = regions.in_subtree(buyer.region_code, agreement.region_code)
-    if covered and delivers_to:
-        covered = any(regions.in_subtree(buyer.region_code, code) for code in delivers_to)
-    if not covered:
+    if not reaches(buyer.region_code, agreement.region_code, delivers_to):
         return line.problem(OrderErrorCode.OFFER_UNAVAILABLE, "该商品不向本地区供货")
     if line.offer.price_fen != line.cart.seen_price_fen:
         return line.problem(
