@@ -66,13 +66,6 @@ class RegionPolicy(Base):
     sme_payment_days: Mapped[int | None]
 
 
-def _chain(region_code: str) -> list[str]:
-    chain = [region_code]
-    while (parent := regions.parent_code(chain[-1])) is not None:
-        chain.append(parent)
-    return chain
-
-
 _MEMO = "yiwang.region_policy"
 
 
@@ -85,7 +78,7 @@ async def policy_for(session: AsyncSession, region_code: str) -> Policy:
 
 
 async def _resolve(session: AsyncSession, region_code: str) -> Policy:
-    chain = _chain(region_code)
+    chain = regions.lineage(region_code)
     rows = {r.region_code: r for r in await _rows(session, chain)}
     values = {}
     for f in fields(Policy):

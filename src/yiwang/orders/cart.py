@@ -6,7 +6,7 @@ placement stops with PRICE_CHANGED and the buyer acknowledges the new price by u
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from yiwang.core.clock import Clock
@@ -71,8 +71,10 @@ async def add_to_cart(
     line = await _line(session, principal.user_id, offer_id)
     now = clock.now()
     if line is None:
-        count = len(await cart_lines(session, principal.user_id))
-        if count >= MAX_LINES:
+        count = await session.scalar(
+            select(func.count()).where(CartLine.user_id == principal.user_id)
+        )
+        if (count or 0) >= MAX_LINES:
             raise OrderError(OrderErrorCode.CART_TOO_LARGE, f"购物车最多 {MAX_LINES} 种商品")
         line = CartLine(
             user_id=principal.user_id,
@@ -113,11 +115,6 @@ async def remove_cart_line(session: AsyncSession, offer_id: int, *, actor: Actor
     await session.execute(
         delete(CartLine).where(CartLine.user_id == principal.user_id, CartLine.offer_id == offer_id)
     )
-
-
-async def cart_lines(session: AsyncSession, user_id: int) -> list[CartLine]:
-    query = select(CartLine).where(CartLine.user_id == user_id).order_by(CartLine.id)
-    return list((await session.scalars(query)).all())
 
 
 async def cart_items(session: AsyncSession, actor: Actor) -> list[CartItem]:

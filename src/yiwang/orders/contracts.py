@@ -15,8 +15,9 @@ from yiwang.core.clock import Clock, local_today
 from yiwang.core.errors import NotFound
 from yiwang.core.holidays_cn import default_calendar
 from yiwang.core.principal import Actor, Principal, Role
-from yiwang.identity.models import Organisation, SupplierSize
+from yiwang.identity.models import Organisation
 from yiwang.marketplace.agreements.models import Agreement
+from yiwang.marketplace.comparison import policy_tags
 from yiwang.marketplace.policy import policy_for
 from yiwang.orders import rules
 from yiwang.orders.contract_document import ContractDocument, ContractLine, ContractParty
@@ -41,8 +42,7 @@ async def require_contract(session: AsyncSession, contract_id: int) -> Contract:
 
 
 def is_sme(supplier: Organisation) -> bool:
-    small = supplier.supplier_size in (SupplierSize.MEDIUM, SupplierSize.SMALL, SupplierSize.MICRO)
-    return small or supplier.is_disabled_welfare or supplier.is_prison_enterprise
+    return "SME" in policy_tags(supplier)
 
 
 async def draft_contract(session: AsyncSession, order: Order, *, clock: Clock) -> Contract:

@@ -151,10 +151,7 @@ def _require(ok: bool, name: str, value: object) -> None:
 
 def region_chain(code: str) -> tuple[str, ...]:
     """A region and its ancestors: 331102 → (331102, 331100, 330000)."""
-    chain = [code]
-    while (parent := regions.parent_code(chain[-1])) is not None:
-        chain.append(parent)
-    return tuple(chain)
+    return tuple(regions.lineage(code))
 
 
 # --- queries --------------------------------------------------------------------------------
