@@ -92,7 +92,7 @@ def _env(db_url: str, port: int, workers: int, secret: str) -> dict[str, str]:
         "YIWANG_PORT": str(port),
         "YIWANG_SECRET_KEY": secret,
         "YIWANG_LOG_LEVEL": "WARNING",
-        "YIWANG_SEARCH_INDEX_INTERVAL_SECONDS": "0",
+        "YIWANG_DISPATCH_IN_PROCESS": "0",
     }
 
 

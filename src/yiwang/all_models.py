@@ -8,6 +8,7 @@ from yiwang.marketplace import policy
 from yiwang.marketplace.agreements import models as agreement_models
 from yiwang.orders import models as order_models
 from yiwang.search import models as search_models
+from yiwang.supervision import models as supervision_models
 
 __all__ = [
     "Base",
@@ -21,4 +22,5 @@ __all__ = [
     "outbox_consumers",
     "policy",
     "search_models",
+    "supervision_models",
 ]

@@ -1,7 +1,8 @@
-"""`yiwang serve | migrate | seed | export-schema`."""
+"""`yiwang serve | migrate | seed | worker | supervise | export-ocds | export-schema | …`."""
 
 import argparse
 import asyncio
+import contextlib
 import difflib
 import logging
 import sys
@@ -161,6 +162,90 @@ def reindex(settings: Settings) -> int:
     return 0
 
 
+def export_ocds(settings: Settings, *, since: str | None, output: Path | None) -> int:
+    """Every published release from `since` on, as one OCDS release package."""
+    from yiwang.core.clock import SystemClock
+    from yiwang.core.db import Database
+    from yiwang.supervision import ocds
+    from yiwang.supervision.ocds_json import dumps
+    from yiwang.supervision.ocds_params import OcdsQueryError, parse_since
+
+    try:
+        start = parse_since(since)
+    except OcdsQueryError as error:
+        print(error.message, file=sys.stderr)
+        return 2
+
+    async def run() -> list[dict[str, object]]:
+        db = Database(settings.database_url)
+        try:
+            async with db.reader() as session:
+                prefix = settings.ocds_ocid_prefix
+                return [r async for r in ocds.all_releases(session, start, ocid_prefix=prefix)]
+        finally:
+            await db.dispose()
+
+    releases, now = asyncio.run(run()), SystemClock().now()
+    package = ocds.release_package(
+        releases,
+        uri=f"urn:yiwang:ocds:export:{now:%Y%m%dT%H%M%SZ}",
+        published_date=now,
+        publisher=ocds.PUBLISHER,
+        extensions=[settings.ocds_techniques_extension_url],
+    )
+    text = dumps(package) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+        print(f"已导出 {len(releases)} 条 OCDS 发布到 {output}", file=sys.stderr)
+    return 0
+
+
+def worker(settings: Settings) -> int:
+    """Run the outbox dispatcher (search index, supervision) until interrupted; start as many as
+    the backlog needs, and set YIWANG_DISPATCH_IN_PROCESS=0 on the servers."""
+    from yiwang.api.background import run_dispatcher
+    from yiwang.core.clock import SystemClock
+    from yiwang.core.db import Database
+    from yiwang.search.factory import make_search_index
+
+    async def run() -> None:
+        db = Database(settings.database_url)
+        try:
+            index = make_search_index(settings, db)
+            await run_dispatcher(db, index, settings=settings, clock=SystemClock())
+        finally:
+            await db.dispose()
+
+    logging.basicConfig(level=settings.log_level)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run())
+    return 0
+
+
+def supervise(settings: Settings) -> int:
+    """Supervision's scheduled pass (事后分析), e.g. nightly from cron."""
+    from yiwang.core.clock import SystemClock
+    from yiwang.core.db import Database
+    from yiwang.core.holidays_cn import default_calendar
+    from yiwang.supervision.sweep import SweepReport, sweep
+
+    async def run() -> SweepReport:
+        db = Database(settings.database_url)
+        try:
+            return await sweep(db, clock=SystemClock(), calendar=default_calendar())
+        finally:
+            await db.dispose()
+
+    report = asyncio.run(run())
+    print(
+        f"已检查 {report.orders_judged} 个订单, 发现 {report.findings} 项, "
+        f"新增预警 {report.raised} 条"
+    )
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="yiwang", description="一网 政府采购电子卖场")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -177,6 +262,11 @@ def _parser() -> argparse.ArgumentParser:
         "expire-orders", help="cancel placed orders past the confirmation deadline (hourly)"
     )
     sub.add_parser("reindex", help="rebuild the search index from the tables (progress bar)")
+    sub.add_parser("worker", help="deliver outbox events to the consumers (several may run)")
+    sub.add_parser("supervise", help="run supervision's scheduled pass over history (nightly)")
+    o = sub.add_parser("export-ocds", help="write the published OCDS releases as one package")
+    o.add_argument("--since", default=None, metavar="ISO", help="changed at or after this time")
+    o.add_argument("--output", type=Path, default=None, metavar="FILE", help="default stdout")
     e = sub.add_parser("export-schema", help="print the GraphQL SDL")
     e.add_argument(
         "--check", type=Path, default=None, metavar="FILE", help="fail when FILE differs"
@@ -199,8 +289,14 @@ def main(argv: list[str] | None = None) -> int:
         return expire_agreements(settings)
     if args.command == "expire-orders":
         return expire_orders(settings)
+    if args.command == "worker":
+        return worker(settings)
+    if args.command == "supervise":
+        return supervise(settings)
     if args.command == "reindex":
         return reindex(settings)
+    if args.command == "export-ocds":
+        return export_ocds(settings, since=args.since, output=args.output)
     return seed(settings, products=args.products, once=args.once)
 
 

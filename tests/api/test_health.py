@@ -15,5 +15,8 @@ async def test_readyz_checks_the_database(client: httpx.AsyncClient, db: Databas
     assert response.json() == {
         "status": "ok",
         "database": "ok",
-        "searchIndex": {"pendingEvents": 0, "lagSeconds": 0.0},
+        "consumers": {
+            "search-indexer": {"pendingEvents": 0, "lagSeconds": 0.0},
+            "supervision": {"pendingEvents": 0, "lagSeconds": 0.0},
+        },
     }

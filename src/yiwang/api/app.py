@@ -9,22 +9,22 @@ from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import Mount, Route
+from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from yiwang.api import background
 from yiwang.api.images import MEDIA_PATH, MediaFiles
-from yiwang.api.indexer import start_indexer, stop_indexer
+from yiwang.api.ocds import RELEASES_PATH, OcdsReleases
 from yiwang.api.orders.http import CONTRACT_PATH, STRIPE_WEBHOOK_PATH, ContractPdf, StripeWebhook
 from yiwang.api.schema import build_schema
 from yiwang.api.supplier_portal.imports import TEMPLATE_PATH, template_download
 from yiwang.api.view import YiwangGraphQL
 from yiwang.core.clock import Clock, SystemClock
 from yiwang.core.db import Database
-from yiwang.core.outbox_consumers import lag
+from yiwang.core.dispatcher import backlog
 from yiwang.core.settings import Settings, get_settings
 from yiwang.orders.payments import PaymentGateway
 from yiwang.orders.stripe_gateway import StripeGateway
-from yiwang.search import indexing
 from yiwang.search.factory import make_search_index
 from yiwang.search.port import SearchIndex
 
@@ -83,14 +83,14 @@ def create_app(
         index = indexes.get("index") or make_search_index(settings, database)
         indexes["index"] = index
         graphql.bind(database, index)
-        indexer = start_indexer(database, index, settings=settings, clock=clock)
+        tasks = background.start(database, index, settings=settings, clock=clock)
         # Everything built so far lives as long as the process: keep the collector off it, so
         # full collections stay short (they showed as 70-80 ms tail-latency spikes).
         gc.freeze()
         try:
             yield
         finally:
-            await stop_indexer(indexer)
+            await background.stop(tasks)
             if db is None:
                 await database.dispose()
 
@@ -114,14 +114,18 @@ def create_app(
             return JSONResponse(
                 {"status": "unavailable", "database": "unreachable"}, status_code=503
             )
-        behind = await lag(database, indexing.CONSUMER)
+        index = indexes.get("index") or make_search_index(settings, database)
+        lags = await backlog(database, background.consumers(database, index, clock=clock))
         return JSONResponse(
             {
                 "status": "ok",
                 "database": "ok",
-                "searchIndex": {
-                    "pendingEvents": behind.pending,
-                    "lagSeconds": round(behind.seconds(clock.now()), 3),
+                "consumers": {
+                    lag.consumer: {
+                        "pendingEvents": lag.pending,
+                        "lagSeconds": round(lag.seconds(clock.now()), 3),
+                    }
+                    for lag in lags
                 },
             }
         )
@@ -130,12 +134,17 @@ def create_app(
         debug=settings.debug,
         routes=[
             Route("/graphql", graphql),
+            WebSocketRoute("/graphql", graphql),  # subscriptions over graphql-transport-ws
             Route("/healthz", healthz),
             Route("/readyz", readyz),
             Route(TEMPLATE_PATH, template_download),
             Route(
                 CONTRACT_PATH,
                 ContractPdf(database=database, settings=settings, clock=clock).handle,
+            ),
+            Route(
+                RELEASES_PATH,
+                OcdsReleases(database=database, settings=settings, clock=clock).handle,
             ),
             Route(
                 STRIPE_WEBHOOK_PATH,

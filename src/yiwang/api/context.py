@@ -1,6 +1,6 @@
 import asyncio
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from strawberry.types import Info as StrawberryInfo
 
@@ -35,6 +35,9 @@ class Context:
     request_id: str
     payment_gateway: PaymentGateway | None = None
     index: SearchIndex | None = None
+    # graphql-transport-ws: the connection_init payload ({"Authorization": "Bearer …"} or
+    # {"X-Api-Key": …}), since browsers cannot set headers on a WebSocket.
+    connection_params: dict[str, Any] | None = None
     loaders: "Loaders" = field(init=False)
     _actor: "asyncio.Task[Actor] | None" = field(default=None, init=False)
 
@@ -65,16 +68,28 @@ class Context:
         )
 
     async def _principal(self) -> Principal | None:
-        if self.credentials.bearer_token:
+        credentials = self._credentials()
+        if credentials.bearer_token:
             return secrets.read_access_token(
-                self.credentials.bearer_token, key=self.settings.signing_key, now=self.clock.now()
+                credentials.bearer_token, key=self.settings.signing_key, now=self.clock.now()
             )
-        if self.credentials.api_key:
+        if credentials.api_key:
             async with self.db.unit_of_work() as session:
                 return await identity.authenticate_api_key(
-                    session, self.credentials.api_key, clock=self.clock
+                    session, credentials.api_key, clock=self.clock
                 )
         return None
+
+    def _credentials(self) -> Credentials:
+        given = self.credentials
+        if given.bearer_token or given.api_key or not self.connection_params:
+            return given
+        params = {str(k).lower(): str(v) for k, v in self.connection_params.items()}
+        scheme, _, token = params.get("authorization", "").partition(" ")
+        return Credentials(
+            bearer_token=token.strip() if scheme.lower() == "bearer" and token.strip() else None,
+            api_key=params.get("x-api-key") or None,
+        )
 
 
 Info = StrawberryInfo[Context, None]

@@ -8,6 +8,7 @@ from yiwang.marketplace.agreements.errors import AgreementErrorCode
 from yiwang.marketplace.errors import CatalogueErrorCode, ImageErrorCode
 from yiwang.orders.errors import OrderErrorCode
 from yiwang.search.errors import SearchErrorCode
+from yiwang.supervision.errors import SupervisionErrorCode
 from yiwang.supplier_portal.errors import ListingErrorCode
 
 _DOMAIN_CODES: tuple[type[StrEnum], ...] = (
@@ -19,6 +20,7 @@ _DOMAIN_CODES: tuple[type[StrEnum], ...] = (
     ListingErrorCode,
     OrderErrorCode,
     SearchErrorCode,
+    SupervisionErrorCode,
 )
 
 

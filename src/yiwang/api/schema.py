@@ -20,6 +20,12 @@ from yiwang.api.images import ImageMutation
 from yiwang.api.orders.schema import OrdersMutation, OrdersQuery
 from yiwang.api.policy import PolicyMutation, PolicyQuery
 from yiwang.api.search import SearchMutation, SearchQuery
+from yiwang.api.supervision.statistics import StatisticsQuery
+from yiwang.api.supervision.warnings import (
+    SupervisionMutation,
+    SupervisionQuery,
+    SupervisionSubscription,
+)
 from yiwang.api.supplier_portal.imports import ImportMutation
 from yiwang.api.supplier_portal.schema import SupplierPortalMutation, SupplierPortalQuery
 from yiwang.core.settings import Settings
@@ -35,6 +41,8 @@ class Query(
     PolicyQuery,
     OrdersQuery,
     SearchQuery,
+    SupervisionQuery,
+    StatisticsQuery,
 ):
     @strawberry.field(description="Any object by its global ID; null when there is none.")
     async def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
@@ -56,7 +64,13 @@ class Mutation(
     OrdersMutation,
     HallMutation,
     SearchMutation,
+    SupervisionMutation,
 ):
+    pass
+
+
+@strawberry.type
+class Subscription(SupervisionSubscription):
     pass
 
 
@@ -64,6 +78,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     schema = ShapedErrorsSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         config=StrawberryConfig(),
         extensions=[
             lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),

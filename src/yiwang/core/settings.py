@@ -41,9 +41,20 @@ class Settings(BaseSettings):
     meili_url: str | None = None
     meili_api_key: SecretStr | None = None
     meili_index: str = "offers"
-    # How often each server process applies new outbox events to the search index; 0: never
-    # (run `yiwang reindex` or a separate indexer instead).
-    search_index_interval_seconds: float = Field(default=1.0, ge=0)
+    # The outbox dispatcher (search index, supervision): each server process runs it unless
+    # turned off for separate `yiwang worker` processes; it rests this long when idle.
+    dispatch_in_process: bool = True
+    dispatch_idle_seconds: float = Field(default=0.2, gt=0, le=60)
+    # How often each server process runs supervision's scheduled pass (事后分析); 0: never (run
+    # `yiwang supervise` from cron instead).
+    supervision_sweep_interval_seconds: float = Field(default=3600, ge=0)
+    # OCDS open data: the ocid prefix (not yet registered with the Open Contracting
+    # Partnership) and the techniques extension the releases use.
+    ocds_ocid_prefix: str = "ocds-yiwang"
+    ocds_techniques_extension_url: str = (
+        "https://raw.githubusercontent.com/open-contracting-extensions/"
+        "ocds_techniques_extension/master/extension.json"
+    )
 
     def require_signing_key(self) -> None:
         """Serving outside debug mode without a secret would sign tokens with a public key."""

@@ -1,0 +1,1 @@
+"""Rule evaluations: each module judges one family of rules and returns findings."""
