@@ -162,6 +162,15 @@ async def test_an_agreement_that_has_ended_blocks_its_offers(w: World) -> None:
     await _unchanged(w)
 
 
+async def test_an_agreement_not_yet_in_force_blocks_its_offers(w: World) -> None:
+    await w.cart_with((0, 1))
+    await _edit(w.db, Agreement, w.agreement.id, starts_on=date(2026, 11, 3))
+    blocked = await w.place()
+    assert codes(blocked) == ["OFFER_UNAVAILABLE"]
+    assert "不在执行期" in blocked["errors"][0]["message"]
+    await _unchanged(w)
+
+
 async def test_a_buyer_outside_the_agreement_region_cannot_order(w: World, db: Database) -> None:
     elsewhere = await factories.member(db, Role.PURCHASER, region="320402")
     await make_plan(db, elsewhere, amount_fen=1_000_000)

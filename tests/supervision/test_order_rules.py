@@ -304,3 +304,16 @@ def _setting(rule: str, params: dict[str, Any]) -> Any:
     return RuleSetting(
         region_code="331100", rule_code=rule, params=params, enabled=None, level=None
     )
+
+
+async def test_a_batch_without_a_placement_is_judged_too(w: World) -> None:
+    from tests.orders.world import CONFIRM
+    from yiwang.core.outbox_consumers import lag
+    from yiwang.supervision import engine
+
+    order = await w.placed_order()
+    await flow.dispatch(w)
+    confirmed = await w.as_(w.suppliers[0], CONFIRM, {"o": order["id"]})
+    assert confirmed["errors"] == []
+    await flow.dispatch(w)  # OrderConfirmed and ContractGenerated: nothing placed
+    assert (await lag(w.db, engine.CONSUMER, count=engine.PARTS)).pending == 0

@@ -167,7 +167,8 @@ def _availability(
     agreement = line.agreement
     if line.offer.status != OfferStatus.ON_SHELF or agreement is None:
         return line.problem(OrderErrorCode.OFFER_UNAVAILABLE, "商品未上架或不在框架协议内")
-    if status_now(agreement, clock) != AgreementStatus.ACTIVE:
+    active = status_now(agreement, clock) == AgreementStatus.ACTIVE
+    if not active or agreement.starts_on > local_today(clock):
         return line.problem(OrderErrorCode.OFFER_UNAVAILABLE, f"协议 {agreement.code} 不在执行期")
     if not reaches(buyer.region_code, agreement.region_code, delivers_to):
         return line.problem(OrderErrorCode.OFFER_UNAVAILABLE, "该商品不向本地区供货")

@@ -16,6 +16,7 @@ from yiwang.seed.categories import seed_categories
 from yiwang.seed.halls import seed_halls
 from yiwang.seed.loader import LoadStats, load_products
 from yiwang.seed.market import build_market
+from yiwang.seed.orders import seed_orders
 from yiwang.seed.organisations import seed_organisations
 from yiwang.seed.plans import seed_plans
 from yiwang.seed.regions import seed_regions
@@ -62,10 +63,12 @@ async def _seed(db: Database, total: int, *, once: bool, settings: Settings) -> 
     async with db.unit_of_work() as session:
         plans = await seed_plans(session, clock=clock)
         demo_halls = await seed_halls(session, clock=clock)
+    history = await seed_orders(db, clock=clock)
     indexed = await _index(db, settings, clock)
     made = {"框架协议": agreements, "采购计划": plans, "精品馆": demo_halls}
     _print_summary(reference.inserted | made, stats, total)
     print(f"搜索索引: {indexed} 个可购报价")
+    print(history.summary())
     return 0
 
 

@@ -126,6 +126,8 @@ async def _blacklist(
 
 
 async def attach_prices(session: AsyncSession, facts: list[OrderFacts]) -> None:
+    if not facts:
+        return
     product_ids = {line.product_id for f in facts for line in f.lines}
     offers = await _in(session, Offer, Offer.product_id, product_ids)
     offers_of_product: dict[int, list[int]] = defaultdict(list)
