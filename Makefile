@@ -28,8 +28,8 @@ test: $(STAMP)
 check: lint types layers schema-check migrations-check test
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench migrations
-	$(BIN)/ruff format --check src tests bench migrations
+	$(BIN)/ruff check src tests bench migrations tools
+	$(BIN)/ruff format --check src tests bench migrations tools
 
 types: $(STAMP)
 	$(BIN)/mypy

@@ -7,6 +7,7 @@ from yiwang.marketplace import models as marketplace_models
 from yiwang.marketplace import policy
 from yiwang.marketplace.agreements import models as agreement_models
 from yiwang.orders import models as order_models
+from yiwang.partners import models as partner_models
 from yiwang.search import models as search_models
 from yiwang.supervision import models as supervision_models
 
@@ -20,6 +21,7 @@ __all__ = [
     "order_models",
     "outbox",
     "outbox_consumers",
+    "partner_models",
     "policy",
     "search_models",
     "supervision_models",

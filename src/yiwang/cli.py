@@ -203,9 +203,10 @@ def export_ocds(settings: Settings, *, since: str | None, output: Path | None) -
 
 
 def worker(settings: Settings) -> int:
-    """Run the outbox dispatcher (search index, supervision) until interrupted; start as many as
-    the backlog needs, and set YIWANG_DISPATCH_IN_PROCESS=0 on the servers."""
-    from yiwang.api.background import run_dispatcher
+    """Run the outbox dispatcher (search index, supervision, partner messages) and the webhook
+    sender until interrupted; start as many as the backlog needs, and set
+    YIWANG_DISPATCH_IN_PROCESS=0 on the servers."""
+    from yiwang.api.background import run_worker
     from yiwang.core.clock import SystemClock
     from yiwang.core.db import Database
     from yiwang.search.factory import make_search_index
@@ -214,7 +215,7 @@ def worker(settings: Settings) -> int:
         db = Database(settings.database_url)
         try:
             index = make_search_index(settings, db)
-            await run_dispatcher(db, index, settings=settings, clock=SystemClock())
+            await run_worker(db, index, settings=settings, clock=SystemClock())
         finally:
             await db.dispose()
 

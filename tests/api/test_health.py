@@ -18,5 +18,6 @@ async def test_readyz_checks_the_database(client: httpx.AsyncClient, db: Databas
         "consumers": {
             "search-indexer": {"pendingEvents": 0, "lagSeconds": 0.0},
             "supervision": {"pendingEvents": 0, "lagSeconds": 0.0},
+            "partner-messages": {"pendingEvents": 0, "lagSeconds": 0.0},
         },
     }

@@ -1,5 +1,5 @@
 """What each server process (and each `yiwang worker`) runs beside requests: the outbox
-dispatcher with every consumer, and supervision's scheduled pass."""
+dispatcher with every consumer, partners' webhook deliveries, and supervision's scheduled pass."""
 
 import asyncio
 import contextlib
@@ -12,6 +12,7 @@ from yiwang.core.dispatcher import Consumer, run
 from yiwang.core.holidays_cn import default_calendar
 from yiwang.core.outbox import OutboxEvent
 from yiwang.core.settings import Settings
+from yiwang.partners import delivery, messages
 from yiwang.search import indexing
 from yiwang.search.port import SearchIndex
 from yiwang.supervision import engine
@@ -29,9 +30,13 @@ def consumers(db: Database, index: SearchIndex, *, clock: Clock) -> list[Consume
     async def judge(events: Sequence[OutboxEvent]) -> None:
         await engine.judge_events(db, events, clock=clock, calendar=calendar)
 
+    async def tell_partners(events: Sequence[OutboxEvent]) -> None:
+        await messages.on_events(db, events, clock=clock)
+
     return [
         Consumer(indexing.CONSUMER, index_events, batch=indexing.BATCH),
         Consumer(engine.CONSUMER, judge, parts=engine.PARTS, batch=engine.BATCH),
+        Consumer(messages.CONSUMER, tell_partners, parts=messages.PARTS, batch=messages.BATCH),
     ]
 
 
@@ -43,6 +48,14 @@ async def run_dispatcher(
         consumers(db, index, clock=clock),
         clock=clock,
         idle_seconds=settings.dispatch_idle_seconds,
+    )
+
+
+async def run_worker(db: Database, index: SearchIndex, *, settings: Settings, clock: Clock) -> None:
+    """`yiwang worker`: the dispatcher and the webhook sender, until cancelled."""
+    await asyncio.gather(
+        run_dispatcher(db, index, settings=settings, clock=clock),
+        delivery.run_deliveries(db, settings=settings, clock=clock),
     )
 
 
@@ -63,6 +76,9 @@ def start(
     tasks = []
     if settings.dispatch_in_process:
         tasks.append(asyncio.create_task(run_dispatcher(db, index, settings=settings, clock=clock)))
+        tasks.append(
+            asyncio.create_task(delivery.run_deliveries(db, settings=settings, clock=clock))
+        )
     if settings.supervision_sweep_interval_seconds > 0:
         tasks.append(asyncio.create_task(run_sweeps(db, settings=settings, clock=clock)))
     return tasks

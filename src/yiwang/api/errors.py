@@ -7,6 +7,7 @@ from yiwang.identity.errors import IdentityErrorCode
 from yiwang.marketplace.agreements.errors import AgreementErrorCode
 from yiwang.marketplace.errors import CatalogueErrorCode, ImageErrorCode
 from yiwang.orders.errors import OrderErrorCode
+from yiwang.partners.errors import PartnerErrorCode
 from yiwang.search.errors import SearchErrorCode
 from yiwang.supervision.errors import SupervisionErrorCode
 from yiwang.supplier_portal.errors import ListingErrorCode
@@ -21,6 +22,7 @@ _DOMAIN_CODES: tuple[type[StrEnum], ...] = (
     OrderErrorCode,
     SearchErrorCode,
     SupervisionErrorCode,
+    PartnerErrorCode,
 )
 
 

@@ -15,9 +15,17 @@ from yiwang.api.catalogue.halls import HallMutation, HallQuery
 from yiwang.api.catalogue.schema import CatalogueMutation, CatalogueQuery
 from yiwang.api.context import Info
 from yiwang.api.error_shaping import ShapedErrorsSchema
+from yiwang.api.identity.api_keys import ApiKeyMutation, ApiKeyQuery
 from yiwang.api.identity.schema import IdentityMutation, IdentityQuery
 from yiwang.api.images import ImageMutation
 from yiwang.api.orders.schema import OrdersMutation, OrdersQuery
+from yiwang.api.partners.catalogue import PartnerCatalogueMutation, PartnerCatalogueQuery
+from yiwang.api.partners.orders import PartnerOrdersMutation, PartnerOrdersQuery
+from yiwang.api.partners.webhooks import (
+    PartnerWebhooksMutation,
+    PartnerWebhooksQuery,
+    PartnerWebhooksSubscription,
+)
 from yiwang.api.policy import PolicyMutation, PolicyQuery
 from yiwang.api.search import SearchMutation, SearchQuery
 from yiwang.api.supervision.statistics import StatisticsQuery
@@ -43,6 +51,10 @@ class Query(
     SearchQuery,
     SupervisionQuery,
     StatisticsQuery,
+    PartnerWebhooksQuery,
+    PartnerOrdersQuery,
+    PartnerCatalogueQuery,
+    ApiKeyQuery,
 ):
     @strawberry.field(description="Any object by its global ID; null when there is none.")
     async def node(self, info: Info, id: relay.GlobalID) -> relay.Node | None:
@@ -65,12 +77,16 @@ class Mutation(
     HallMutation,
     SearchMutation,
     SupervisionMutation,
+    PartnerWebhooksMutation,
+    PartnerOrdersMutation,
+    PartnerCatalogueMutation,
+    ApiKeyMutation,
 ):
     pass
 
 
 @strawberry.type
-class Subscription(SupervisionSubscription):
+class Subscription(SupervisionSubscription, PartnerWebhooksSubscription):
     pass
 
 

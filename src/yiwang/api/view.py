@@ -31,6 +31,7 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.types import ExecutionResult
 
 from yiwang.api.context import Context, Credentials
+from yiwang.api.rate_limits import PartnerRateLimit
 from yiwang.core.clock import Clock
 from yiwang.core.db import Database
 from yiwang.core.settings import Settings
@@ -139,6 +140,7 @@ class YiwangGraphQL(GraphQL[Context, None]):
         self._clock = clock
         self._payment_gateway = payment_gateway
         self._index = index
+        self._rate_limit = PartnerRateLimit(db, settings)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -147,7 +149,7 @@ class YiwangGraphQL(GraphQL[Context, None]):
         request = Request(scope, receive)
         try:
             try:
-                response = await self.run(request)
+                response = await self._rate_limit.refused(request) or await self.run(request)
             except HTTPException as error:
                 response = self._malformed_request_response(request, error)
             await response(scope, receive, send)

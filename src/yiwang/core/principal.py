@@ -25,10 +25,16 @@ class Principal:
     region_code: str
     user_id: int | None = None
     api_key_id: int | None = None
+    # What an API key may do ("catalogue", "orders"); a signed-in user is limited by role alone.
+    scopes: frozenset[str] = frozenset()
 
     def require_role(self, *roles: Role) -> None:
         if self.role not in roles:
             raise Forbidden(f"此操作需要角色: {'、'.join(r.value for r in roles)}")
+
+    def require_scope(self, scope: str) -> None:
+        if self.api_key_id is not None and scope not in self.scopes:
+            raise Forbidden(f"此 API 密钥没有 {scope} 权限")
 
 
 @dataclass(frozen=True, kw_only=True)

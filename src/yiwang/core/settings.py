@@ -48,6 +48,10 @@ class Settings(BaseSettings):
     # How often each server process runs supervision's scheduled pass (事后分析); 0: never (run
     # `yiwang supervise` from cron instead).
     supervision_sweep_interval_seconds: float = Field(default=3600, ge=0)
+    # Partners' API keys: requests a second each key may make (per server process), and the
+    # burst it may spend at once; a key may carry its own rate.
+    partner_requests_per_second: float = Field(default=50, gt=0, le=10_000)
+    partner_burst: int = Field(default=100, ge=1, le=100_000)
     # OCDS open data: the ocid prefix (not yet registered with the Open Contracting
     # Partnership) and the techniques extension the releases use.
     ocds_ocid_prefix: str = "ocds-yiwang"

@@ -88,6 +88,8 @@ class ApiKey(IdMixin, Base):
     prefix: Mapped[str] = mapped_column(String(16), unique=True)
     secret_hash: Mapped[str] = mapped_column(String(64))
     scopes: Mapped[list[str]] = mapped_column(Json, default=list)
+    # Requests a second this key may make; None: the server's default.
+    rate_per_second: Mapped[int | None]
     created_at: Mapped[datetime]
     last_used_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]

@@ -305,9 +305,12 @@ async def create_api_key(
     scopes: list[str],
     actor: Actor,
     clock: Clock,
+    rate_per_second: int | None = None,
 ) -> tuple[ApiKey, str]:
     """Returns the stored key and the raw key, which is never stored and shown only now."""
     actor.require(Role.OPERATOR)
+    scopes = checked_scopes(scopes)
+    rate_per_second = checked_rate(rate_per_second)
     org = await require_organisation(session, organisation_id)
     if org.kind is not OrganisationKind.PARTNER:
         raise IdentityError(
@@ -315,34 +318,78 @@ async def create_api_key(
             "只有电商平台可以使用 API 密钥",
             field="organisationId",
         )
+    key, raw = await issue_api_key(
+        session, org.id, name, scopes=scopes, rate_per_second=rate_per_second, clock=clock
+    )
+    write_audit(
+        session, actor, "api_key.create", clock=clock, target_type="ApiKey", target_id=key.id
+    )
+    return key, raw
+
+
+async def issue_api_key(
+    session: AsyncSession,
+    organisation_id: int,
+    name: str,
+    *,
+    scopes: list[str],
+    rate_per_second: int | None,
+    clock: Clock,
+) -> tuple[ApiKey, str]:
+    """A new key (checks already done); the raw key is returned, never stored."""
     prefix = secrets.new_secret(6)[:8].replace("_", "x").replace("-", "x")
     secret = secrets.new_secret()
     key = ApiKey(
-        organisation_id=org.id,
+        organisation_id=organisation_id,
         name=name.strip() or "default",
         prefix=prefix,
         secret_hash=secrets.digest(secret),
         scopes=scopes,
+        rate_per_second=rate_per_second,
         created_at=clock.now(),
         last_used_at=None,
         revoked_at=None,
     )
     session.add(key)
     await session.flush()
-    write_audit(
-        session, actor, "api_key.create", clock=clock, target_type="ApiKey", target_id=key.id
-    )
     return key, f"{_API_KEY_TAG}_{prefix}_{secret}"
+
+
+API_KEY_SCOPES = ("catalogue", "orders")
+MAX_RATE_PER_SECOND = 1000
+
+
+def checked_scopes(scopes: list[str]) -> list[str]:
+    unknown = sorted(set(scopes) - set(API_KEY_SCOPES))
+    if unknown or not scopes:
+        raise InvalidInput(
+            f"权限范围须为 {'、'.join(API_KEY_SCOPES)} 中的一项或多项", field="scopes"
+        )
+    return sorted(set(scopes))
+
+
+def checked_rate(rate: int | None) -> int | None:
+    if rate is not None and not 1 <= rate <= MAX_RATE_PER_SECOND:
+        raise InvalidInput(f"每秒请求数须在 1 到 {MAX_RATE_PER_SECOND} 之间", field="ratePerSecond")
+    return rate
+
+
+def split_api_key(raw: str) -> tuple[str, str] | None:
+    tag, _, rest = raw.partition("_")
+    prefix, _, secret = rest.partition("_")
+    if tag != _API_KEY_TAG or not prefix or not secret:
+        return None
+    return prefix, secret
 
 
 async def authenticate_api_key(session: AsyncSession, raw: str, *, clock: Clock) -> Principal:
     invalid = IdentityError(IdentityErrorCode.API_KEY_INVALID, "API 密钥无效或已吊销")
-    tag, _, rest = raw.partition("_")
-    prefix, _, secret = rest.partition("_")
-    if tag != _API_KEY_TAG or not prefix or not secret:
+    parts = split_api_key(raw)
+    if parts is None:
         raise invalid
+    prefix, secret = parts
     key = await session.scalar(select(ApiKey).where(ApiKey.prefix == prefix))
-    if key is None or key.revoked_at is not None:
+    if key is None or (key.revoked_at is not None and key.revoked_at <= clock.now()):
         raise invalid
     if not secrets.same_digest(key.secret_hash, secrets.digest(secret)):
         raise invalid
@@ -351,5 +398,9 @@ async def authenticate_api_key(session: AsyncSession, raw: str, *, clock: Clock)
     if key.last_used_at is None or now - key.last_used_at >= _LAST_USED_GRANULARITY:
         key.last_used_at = now
     return Principal(
-        role=Role.PARTNER, organisation_id=org.id, region_code=org.region_code, api_key_id=key.id
+        role=Role.PARTNER,
+        organisation_id=org.id,
+        region_code=org.region_code,
+        api_key_id=key.id,
+        scopes=frozenset(key.scopes),
     )

@@ -66,6 +66,30 @@ class OrderShipped(OrderEvent):
 
 
 @dataclass(frozen=True, kw_only=True)
+class OrderShipmentDispatched(OrderEvent):
+    """One parcel (拆单: an order may ship in several); `complete` when nothing is left to ship."""
+
+    event_type: ClassVar[str] = "OrderShipmentDispatched"
+    shipment_id: int
+    carrier: str
+    tracking_number: str
+    lines: list[dict[str, int]]  # [{"lineId", "offerId", "quantity"}]
+    complete: bool
+
+
+@dataclass(frozen=True, kw_only=True)
+class InvoiceSubmitted(OrderEvent):
+    event_type: ClassVar[str] = "InvoiceSubmitted"
+    invoice_id: int
+    kind: str
+    code: str
+    invoice_number: str
+    amount_fen: int
+    tax_fen: int
+    issued_on: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class OrderDelivered(OrderEvent):
     event_type: ClassVar[str] = "OrderDelivered"
 

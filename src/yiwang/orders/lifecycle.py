@@ -14,7 +14,7 @@ from yiwang.core.principal import Actor, Principal
 from yiwang.marketplace.agreements import quotas
 from yiwang.marketplace.models import Offer
 from yiwang.marketplace.policy import policy_for
-from yiwang.orders import contracts, plans, rules
+from yiwang.orders import contracts, plans, rules, shipping
 from yiwang.orders.errors import OrderError, OrderErrorCode
 from yiwang.orders.events import (
     DisputeAnswered,
@@ -32,7 +32,6 @@ from yiwang.orders.models import (
     Order,
     OrderLine,
     OrderState,
-    Shipment,
 )
 from yiwang.orders.timeline import announce, move
 
@@ -107,36 +106,54 @@ async def ship_order(
     *,
     carrier: str,
     tracking_number: str,
+    lines: tuple[shipping.ShipLine, ...] | None = None,
     actor: Actor,
     clock: Clock,
 ) -> Order:
-    """无合同不履约: nothing ships before both sides have signed the contract."""
+    """无合同不履约: nothing ships before both sides have signed the contract. Without `lines`
+    everything not yet shipped goes; with them, only those quantities (拆单), and the order
+    stays CONFIRMED until its last line has shipped."""
     principal = actor.require()
     order = await require_order(session, order_id)
     rules.require_transition(principal, order, "ship")
-    carrier = _text(carrier, "carrier", "承运商", 64)
-    tracking_number = _text(tracking_number, "trackingNumber", "运单号", 64)
+    parcel = shipping.Parcel(
+        carrier=_text(carrier, "carrier", "承运商", 64),
+        tracking_number=_text(tracking_number, "trackingNumber", "运单号", 64),
+        lines=lines,
+    )
     contract = await contracts.contract_of(session, order.id)
     if contract is None or contract.status != ContractStatus.SIGNED:
         raise OrderError(
             OrderErrorCode.CONTRACT_NOT_SIGNED, "合同双方签订后才能发货 (无合同不履约)"
         )
-    session.add(
-        Shipment(
-            order_id=order.id,
-            carrier=carrier,
-            tracking_number=tracking_number,
-            shipped_at=clock.now(),
-        )
+    shipped = await shipping.dispatch(
+        session, order, await order_lines(session, order.id), parcel, clock=clock
     )
-    move(session, order, OrderState.SHIPPED, "ship", principal, clock=clock)
-    order.shipped_at = clock.now()
-    announce(
-        session,
-        OrderShipped.of(order, carrier=carrier, tracking_number=tracking_number),
-        clock=clock,
-    )
+    _moved_by_shipment(session, order, shipped, principal, clock=clock)
+    shipping.announce_dispatched(session, order, shipped, clock=clock)
     return order
+
+
+def _moved_by_shipment(
+    session: AsyncSession,
+    order: Order,
+    shipped: shipping.Dispatched,
+    principal: Principal,
+    *,
+    clock: Clock,
+) -> None:
+    """The last parcel ships the order; an earlier one is a timeline entry in CONFIRMED."""
+    shipment = shipped.shipment
+    note = f"{shipment.carrier} {shipment.tracking_number}"
+    if not shipped.complete:
+        move(session, order, order.state, "ship_part", principal, clock=clock, note=note)
+        return
+    move(session, order, OrderState.SHIPPED, "ship", principal, clock=clock, note=note)
+    order.shipped_at = clock.now()
+    event = OrderShipped.of(
+        order, carrier=shipment.carrier, tracking_number=shipment.tracking_number
+    )
+    announce(session, event, clock=clock)
 
 
 async def mark_delivered(

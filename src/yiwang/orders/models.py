@@ -93,6 +93,9 @@ class Order(IdMixin, Base):
         Index("ix_purchase_order_supplier", "supplier_id", "id"),
         Index("ix_purchase_order_region", "region_code", "id"),
         Index("ix_purchase_order_state_due", "state", "confirm_due_at"),
+        # supervision's period rules and statistics read a unit's orders by placement time
+        Index("ix_purchase_order_purchaser_placed", "purchaser_id", "placed_at"),
+        Index("ix_purchase_order_placed_at", "placed_at"),
         CheckConstraint("total_fen > 0", name="total_positive"),
         CheckConstraint("plan_reserved_fen >= 0", name="reservation_not_negative"),
     )
@@ -185,6 +188,40 @@ class Shipment(IdMixin, Base):
     carrier: Mapped[str] = mapped_column(String(64))
     tracking_number: Mapped[str] = mapped_column(String(64))
     shipped_at: Mapped[datetime]
+
+
+class ShipmentLine(Base):
+    """拆单: what one shipment carries of each order line."""
+
+    __tablename__ = "shipment_line"
+
+    shipment_id: Mapped[int] = mapped_column(BigId, ForeignKey("shipment.id"), primary_key=True)
+    order_line_id: Mapped[int] = mapped_column(BigId, ForeignKey("order_line.id"), primary_key=True)
+    quantity: Mapped[int]
+
+
+class InvoiceKind(StrEnum):
+    VAT_SPECIAL = "VAT_SPECIAL"  # 增值税专用发票
+    VAT_NORMAL = "VAT_NORMAL"  # 增值税普通发票
+    DIGITAL_SPECIAL = "DIGITAL_SPECIAL"  # 数电发票 (增值税专用发票)
+    DIGITAL_NORMAL = "DIGITAL_NORMAL"  # 数电发票 (普通发票)
+
+
+class Invoice(IdMixin, Base):
+    """A fapiao the supplier issued for an order; 数电发票 have a 20-digit number and no code."""
+
+    __tablename__ = "invoice"
+    __table_args__ = (UniqueConstraint("supplier_id", "code", "number"),)
+
+    order_id: Mapped[int] = mapped_column(BigId, ForeignKey("purchase_order.id"), index=True)
+    supplier_id: Mapped[int] = mapped_column(BigId, ForeignKey("organisation.id"))
+    kind: Mapped[InvoiceKind] = mapped_column(enum_column(InvoiceKind, "invoice_kind", length=16))
+    code: Mapped[str] = mapped_column(String(12), default="")
+    number: Mapped[str] = mapped_column(String(20))
+    amount_fen: Mapped[int] = mapped_column(BigId)
+    tax_fen: Mapped[int] = mapped_column(BigId)
+    issued_on: Mapped[date]
+    submitted_at: Mapped[datetime]
 
 
 class Acceptance(IdMixin, Base):

@@ -15,23 +15,31 @@ from yiwang.orders.models import (
     Acceptance,
     Contract,
     Dispute,
+    Invoice,
     Order,
     OrderLine,
     OrderState,
     Payment,
     Shipment,
+    ShipmentLine,
     TimelineEntry,
 )
+from yiwang.orders.rules import ORDERS_SCOPE
 
 
 def visible_orders(principal: Principal | None) -> ColumnElement[bool]:
-    if principal is None:
+    if principal is None or not _may_see_orders(principal):
         return false()
     if principal.role == Role.PURCHASER:
         return Order.purchaser_id == principal.organisation_id
     if principal.role in SELLERS:
         return Order.supplier_id == principal.organisation_id
     return in_region(Order.region_code, principal.region_code)
+
+
+def _may_see_orders(principal: Principal) -> bool:
+    """An API key needs the "orders" scope; a catalogue-only key sees no order."""
+    return principal.api_key_id is None or ORDERS_SCOPE in principal.scopes
 
 
 @dataclass(frozen=True)
@@ -104,8 +112,34 @@ async def timeline_for(
     )
 
 
-async def shipments_for(session: AsyncSession, order_ids: list[int]) -> dict[int, list[Shipment]]:
-    return await rows_by(session, Shipment, Shipment.order_id, order_ids, order_by=Shipment.id)
+@dataclass(frozen=True)
+class ShipmentView:
+    """A shipment with what it carries of each order line (拆单)."""
+
+    shipment: Shipment
+    lines: list[ShipmentLine]
+
+
+async def shipments_for(
+    session: AsyncSession, order_ids: list[int]
+) -> dict[int, list[ShipmentView]]:
+    shipments = await rows_by(session, Shipment, Shipment.order_id, order_ids, order_by=Shipment.id)
+    ids = [s.id for rows in shipments.values() for s in rows]
+    lines = await rows_by(
+        session,
+        ShipmentLine,
+        ShipmentLine.shipment_id,
+        ids,
+        order_by=ShipmentLine.order_line_id,
+    )
+    return {
+        order_id: [ShipmentView(s, lines.get(s.id, [])) for s in rows]
+        for order_id, rows in shipments.items()
+    }
+
+
+async def invoices_for(session: AsyncSession, order_ids: list[int]) -> dict[int, list[Invoice]]:
+    return await rows_by(session, Invoice, Invoice.order_id, order_ids, order_by=Invoice.id)
 
 
 async def acceptances_for(

@@ -71,7 +71,13 @@ def side_of(principal: Principal, order: Order) -> Side | None:
     return None
 
 
+ORDERS_SCOPE = "orders"
+
+
 def require_side(principal: Principal, order: Order, *sides: Side) -> Side:
+    """The principal is a party to the order, on one of these sides; an API key must also carry
+    the "orders" scope (checked here, so every transport gets it)."""
+    principal.require_scope(ORDERS_SCOPE)
     side = side_of(principal, order)
     if side is None or side not in sides:
         wanted = "双方" if len(sides) > 1 else {Side.PURCHASER: "采购人"}.get(sides[0], "供应商")

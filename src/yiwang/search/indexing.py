@@ -176,6 +176,8 @@ async def offers_touched(db: Database, events: Sequence[OutboxEvent]) -> set[int
     suppliers = {int(e.payload["supplier_id"]) for e in events if e.event_type in _ORDER_EVENTS}
     products: set[int] = set()
     for event in events:
+        if event.event_type == "PartnerCatalogueSynced":
+            offer_ids.update(int(i) for i in event.payload["offer_ids"])
         if event.event_type == "HallChanged":
             suppliers.update(int(i) for i in event.payload["supplier_ids"])
             products.update(int(i) for i in event.payload["product_ids"])

@@ -141,7 +141,13 @@ class CreateOrganisationPayload:
 class CreateApiKeyInput:
     organisation_id: relay.GlobalID
     name: str
-    scopes: list[str] = strawberry.field(default_factory=lambda: ["catalogue", "orders"])
+    scopes: list[str] = strawberry.field(
+        default_factory=lambda: ["catalogue", "orders"],
+        description="catalogue (sync the catalogue), orders (receive and handle orders).",
+    )
+    rate_per_second: int | None = strawberry.field(
+        default=None, description="Requests a second for this key; default: the server's."
+    )
 
 
 @strawberry.type(description="The API key is in `secret` now and never again: store it safely.")
@@ -251,6 +257,7 @@ class IdentityMutation:
                 scopes=input.scopes,
                 actor=actor,
                 clock=info.context.clock,
+                rate_per_second=input.rate_per_second,
             )
 
         outcome = await perform(info, action)

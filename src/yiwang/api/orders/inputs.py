@@ -82,6 +82,22 @@ class ShipOrderInput:
     tracking_number: str
 
 
+@strawberry.input(description="How many of one order line a shipment carries.")
+class ShipmentLineInput:
+    line_id: strawberry.ID = strawberry.field(description="The order line's ID.")
+    quantity: int
+
+
+@strawberry.input(description="Ship part of an order (拆单): these quantities in one parcel.")
+class ShipOrderLinesInput:
+    order_id: relay.GlobalID
+    carrier: str
+    tracking_number: str
+    lines: list[ShipmentLineInput] = strawberry.field(
+        description="At most what is ordered minus what earlier shipments carried, per line."
+    )
+
+
 @strawberry.input
 class RequestPaymentInput:
     order_id: relay.GlobalID

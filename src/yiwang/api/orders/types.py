@@ -1,9 +1,11 @@
 from collections.abc import Iterable
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from weakref import WeakKeyDictionary
 
 import strawberry
 from strawberry import relay
+from strawberry.dataloader import DataLoader
 
 from yiwang.api.catalogue.types import Offer
 from yiwang.api.context import Info
@@ -12,7 +14,10 @@ from yiwang.api.money import Money
 from yiwang.api.ratings import SupplierRating
 from yiwang.api.relay import int_ids
 from yiwang.core.capital_numerals import amount_in_words
-from yiwang.orders import cart, models, plans
+from yiwang.orders import cart, models, plans, queries
+
+if TYPE_CHECKING:
+    from yiwang.api.loaders import Loaders
 
 OrderState = strawberry.enum(models.OrderState, description="Where an order is in its life.")
 PaymentMethod = strawberry.enum(
@@ -21,6 +26,11 @@ PaymentMethod = strawberry.enum(
 PaymentStatus = strawberry.enum(models.PaymentStatus)
 ContractStatus = strawberry.enum(models.ContractStatus)
 DisputeStatus = strawberry.enum(models.DisputeStatus)
+InvoiceKind = strawberry.enum(
+    models.InvoiceKind,
+    description="VAT_SPECIAL 增值税专用发票, VAT_NORMAL 增值税普通发票 (10- or 12-digit code, "
+    "8-digit number); DIGITAL_SPECIAL / DIGITAL_NORMAL 数电发票 (20-digit number, no code).",
+)
 
 
 @strawberry.type(description="采购计划: budgeted money for a 品目 in a fiscal year.")
@@ -159,6 +169,7 @@ class OrderLine:
     )
     acceptance_note: str | None
     offer_id: strawberry.Private[int]
+    order_id: strawberry.Private[int]
 
     @classmethod
     def from_model(cls, row: models.OrderLine) -> "OrderLine":
@@ -190,12 +201,23 @@ class OrderLine:
             acceptance_passed=row.acceptance_passed,
             acceptance_note=row.acceptance_note,
             offer_id=row.offer_id,
+            order_id=row.order_id,
         )
 
     @strawberry.field(description="The offer as it is now (null if no longer visible).")
     async def offer(self, info: Info) -> Offer | None:
         row = await info.context.loaders.offer_by_id.load(self.offer_id)
         return Offer.from_model(row) if row else None
+
+    @strawberry.field(description="How many of the line the order's shipments have carried.")
+    async def shipped_quantity(self, info: Info) -> int:
+        views = await info.context.loaders.shipments_by_order_id.load(self.order_id)
+        return sum(
+            line.quantity
+            for view in views
+            for line in view.lines
+            if line.order_line_id == int(self.id)
+        )
 
 
 @strawberry.type(description="One move in the order's life: who, when, from and to which state.")
@@ -222,11 +244,79 @@ class TimelineEntry:
         )
 
 
-@strawberry.type
+@strawberry.type(description="What one shipment carries of an order line.")
+class ShipmentLine:
+    line_id: strawberry.ID = strawberry.field(description="The order line's ID.")
+    quantity: int
+
+
+@strawberry.type(description="One parcel; an order may ship in several (拆单).")
 class Shipment:
     carrier: str
     tracking_number: str
     shipped_at: datetime
+    lines: list[ShipmentLine] = strawberry.field(
+        description="What it carries; empty for shipments recorded before split shipping."
+    )
+
+    @classmethod
+    def from_view(cls, view: queries.ShipmentView) -> "Shipment":
+        return cls(
+            carrier=view.shipment.carrier,
+            tracking_number=view.shipment.tracking_number,
+            shipped_at=view.shipment.shipped_at,
+            lines=[
+                ShipmentLine(line_id=strawberry.ID(str(line.order_line_id)), quantity=line.quantity)
+                for line in view.lines
+            ],
+        )
+
+
+@strawberry.type(description="A fapiao (发票) the supplier issued for the order.")
+class Invoice:
+    order_id: relay.GlobalID
+    kind: InvoiceKind  # type: ignore[valid-type]
+    code: str = strawberry.field(description="发票代码; empty for a 数电发票.")
+    number: str = strawberry.field(description="发票号码.")
+    amount: Money = strawberry.field(description="价税合计: the total including tax.")
+    tax: Money = strawberry.field(description="税额: the tax included in the amount.")
+    issued_on: date
+    submitted_at: datetime
+
+    @classmethod
+    def from_model(cls, row: models.Invoice) -> "Invoice":
+        return cls(
+            order_id=relay.GlobalID("Order", str(row.order_id)),
+            kind=row.kind,
+            code=row.code,
+            number=row.number,
+            amount=Money.from_fen(row.amount_fen),
+            tax=Money.from_fen(row.tax_fen),
+            issued_on=row.issued_on,
+            submitted_at=row.submitted_at,
+        )
+
+
+_invoice_loaders: "WeakKeyDictionary[Loaders, DataLoader[int, list[models.Invoice]]]" = (
+    WeakKeyDictionary()
+)
+
+
+def _invoices_by_order_id(info: Info) -> DataLoader[int, list[models.Invoice]]:
+    """One loader per request, kept beside the request's `Loaders` (to move into
+    `api/loaders.py` as `invoices_by_order_id` when that file is next edited)."""
+    loaders = info.context.loaders
+    loader = _invoice_loaders.get(loaders)
+    if loader is None:
+        db = info.context.db
+
+        async def load(order_ids: list[int]) -> list[list[models.Invoice]]:
+            async with db.reader() as session:
+                found = await queries.invoices_for(session, order_ids)
+            return [found.get(i, []) for i in order_ids]
+
+        loader = _invoice_loaders[loaders] = DataLoader(load)
+    return loader
 
 
 @strawberry.type(description="履约验收: the verdict and the supplier's rating.")
@@ -423,13 +513,24 @@ class Order(relay.Node):
         rows = await info.context.loaders.timeline_by_order_id.load(self.id)
         return [TimelineEntry.from_model(r) for r in rows]
 
-    @strawberry.field
+    @strawberry.field(description="Its parcels, oldest first.")
     async def shipments(self, info: Info) -> list[Shipment]:
-        rows = await info.context.loaders.shipments_by_order_id.load(self.id)
-        return [
-            Shipment(carrier=r.carrier, tracking_number=r.tracking_number, shipped_at=r.shipped_at)
-            for r in rows
-        ]
+        views = await info.context.loaders.shipments_by_order_id.load(self.id)
+        return [Shipment.from_view(view) for view in views]
+
+    @strawberry.field(
+        description="Confirmed and some of it shipped (拆单): it becomes SHIPPED with its last "
+        "parcel."
+    )
+    async def shipped_in_part(self, info: Info) -> bool:
+        if self.state != models.OrderState.CONFIRMED:
+            return False
+        return bool(await info.context.loaders.shipments_by_order_id.load(self.id))
+
+    @strawberry.field(description="The supplier's fapiao for it, oldest first.")
+    async def invoices(self, info: Info) -> list[Invoice]:
+        rows = await _invoices_by_order_id(info).load(self.id)
+        return [Invoice.from_model(row) for row in rows]
 
     @strawberry.field(description="Acceptances, oldest first (a failed one may be followed).")
     async def acceptances(self, info: Info) -> list[Acceptance]:
