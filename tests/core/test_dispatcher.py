@@ -123,3 +123,31 @@ async def test_an_event_that_commits_late_is_not_skipped(db: Database, clock: Fr
         assert seen.seen == []  # an older transaction is still open: wait for it
     await drain(db, "late", seen, clock=clock)
     assert sorted(seen.seen) == [(0, 0), (1, 0)]
+
+
+async def test_a_long_transaction_in_another_database_does_not_stall_consumers(
+    db: Database, clock: FrozenClock
+) -> None:
+    if db.dialect != "postgresql":
+        pytest.skip("only PostgreSQL shares transaction ids across databases")
+    import asyncpg
+
+    admin = await asyncpg.connect("postgresql://postgres@127.0.0.1:5432/postgres")
+    other = None
+    try:
+        exists = await admin.fetchval("SELECT 1 FROM pg_database WHERE datname = 'yiwang_other'")
+        if not exists:
+            await admin.execute("CREATE DATABASE yiwang_other")
+        other = await asyncpg.connect("postgresql://postgres@127.0.0.1:5432/yiwang_other")
+        long = other.transaction()
+        await long.start()
+        await other.execute("CREATE TEMP TABLE held (n int); INSERT INTO held VALUES (1)")
+        await _record(db, clock, things=2, steps=1)
+        seen = Collector()
+        await drain(db, "elsewhere", seen, clock=clock)
+        assert sorted(seen.seen) == [(0, 0), (1, 0)]
+        await long.rollback()
+    finally:
+        if other is not None:
+            await other.close()
+        await admin.close()

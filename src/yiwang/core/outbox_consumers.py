@@ -30,7 +30,18 @@ from yiwang.core.db import Base, BigId, Database
 from yiwang.core.outbox import PARTITIONS, OutboxEvent
 
 LEASE = timedelta(seconds=60)
-_HORIZON = text("pg_snapshot_xmin(pg_current_snapshot())::text::bigint")
+# The oldest transaction still running, leaving out those known to run in other databases of
+# the cluster (they never write our outbox, and a long one there must not stall us). One that
+# finished since the snapshot is not in pg_stat_activity any more and so still counts: its
+# events are invisible to this statement and must not be passed.
+_HORIZON = text(
+    """(SELECT coalesce(
+      (SELECT min(x::text::bigint) FROM pg_snapshot_xip(pg_current_snapshot()) AS x
+       WHERE x::text::bigint % 4294967296 NOT IN (
+         SELECT backend_xid::text::bigint FROM pg_stat_activity
+         WHERE backend_xid IS NOT NULL AND datname IS DISTINCT FROM current_database())),
+      pg_snapshot_xmax(pg_current_snapshot())::text::bigint))"""
+)
 
 Handler = Callable[[Sequence[OutboxEvent]], Awaitable[None]]
 
