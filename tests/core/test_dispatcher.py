@@ -130,7 +130,7 @@ async def test_a_long_transaction_in_another_database_does_not_stall_consumers(
 ) -> None:
     if db.dialect != "postgresql":
         pytest.skip("only PostgreSQL shares transaction ids across databases")
-    import asyncpg
+    import asyncpg  # type: ignore[import-untyped]
 
     admin = await asyncpg.connect("postgresql://postgres@127.0.0.1:5432/postgres")
     other = None
