@@ -38,6 +38,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
@@ -313,6 +314,7 @@ class Production:
     seconds: float = 0.0
     write_s: list[float] = field(default_factory=list)
     failures: Counter[str] = field(default_factory=Counter)
+    worker_cpu: float = 0.0  # CPU seconds the worker used from the first order until caught up
 
 
 def basket(rng: random.Random, shop: Shop) -> tuple[Buyer, int, list[tuple[Item, int]]]:
@@ -458,6 +460,12 @@ def start_worker(url: str) -> "subprocess.Popen[bytes]":
         return subprocess.Popen([str(YIWANG), "worker"], env=env, stdout=log, stderr=log)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def stop_worker(worker: "subprocess.Popen[bytes]") -> None:
     worker.send_signal(signal.SIGINT)
     try:
@@ -555,6 +563,10 @@ def report(
         print(f"  FAILED writes: {dict(made.failures)}")
     behind = "never within 120 s" if caught_up is None else f"{caught_up:.1f}s"
     print(f"supervision caught up {behind} after the producer stopped")
+    if made.worker_cpu:
+        busy = made.worker_cpu / (made.seconds + (caught_up or 120))
+        print(f"the worker used {made.worker_cpu:.1f} CPU seconds ({busy:.2f} of a core)")
+    print(f"load average at the end: {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
     rules = ", ".join(f"{rule} {n:,}" for rule, n in found.by_rule.most_common())
     print(f"warnings with their event: {found.by_rule.total():,} ({rules})")
     if found.unlinked:
@@ -583,8 +595,11 @@ async def run(args: argparse.Namespace, shop: Shop) -> int:
     task = start_in_process(args.database_url) if args.in_process else None
     try:
         await wait_claimed(db, 60)
+        cpu = cpu_seconds(worker.pid) if worker else 0.0
         made = await produce(db, shop, args)
         caught_up = await wait_caught_up(db, 120)
+        if worker is not None:
+            made.worker_cpu = cpu_seconds(worker.pid) - cpu
     finally:
         if worker is not None:
             stop_worker(worker)

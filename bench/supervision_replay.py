@@ -4,6 +4,7 @@
     .venv/bin/python bench/supervision_replay.py --events 1000000 \
         --database-url postgresql+asyncpg://postgres@127.0.0.1:5432/bench_supervision
     .venv/bin/python bench/supervision_replay.py --reuse          # the last world, judged again
+    .venv/bin/python bench/supervision_replay.py --reuse --guard-empty-batches --breakdown
     .venv/bin/python -m cProfile -o /tmp/prof.out bench/supervision_replay.py --reuse
 
 Unless `--reuse`, a child process (re)creates the database (SQLite: the file; PostgreSQL:
@@ -25,7 +26,10 @@ shipments and acceptances are left out: supervision does not read them.
 Then this process drains everything with the real `dispatch_round` and a supervision consumer
 (`engine.CONSUMER`, `PARTS`, `BATCH`, a handler calling `engine.judge_events`; no search indexer)
 under a clock frozen at the cut, and prints events/s, the warnings raised by rule and its peak RSS;
-then resets the cursors and replays the same events, which must raise nothing new. Not a test.
+then resets the cursors and replays the same events, which must raise nothing new (exit 1
+otherwise, or when a handler failure left events unhandled). `--breakdown` times each step of
+`judge_events`; `--guard-empty-batches` skips `facts.attach_prices` for a batch without new orders,
+which as committed raises and stalls the part (see `guard_empty_batches`). Not a test.
 """
 
 import argparse
