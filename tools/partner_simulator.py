@@ -1352,9 +1352,9 @@ def main(argv: list[str] | None = None) -> None:
         ("generate", _generate, "print the pool as JSON lines"),
         ("setup", _setup, "operator: category map, API key, agreement"),
         ("sync", _push, "push the pool (partnerUpsertProducts)"),
-        ("prices", _push, "re-price 10% of the pool"),
-        ("stock", _push, "restock 10% of the pool"),
-        ("shelf", _push, "put 2% of the pool on or off the shelf"),
+        ("prices", _push, "re-price 10%% of the pool"),
+        ("stock", _push, "restock 10%% of the pool"),
+        ("shelf", _push, "put 2%% of the pool on or off the shelf"),
         ("roundtrip", _roundtrip, "one order from placement to reconciliation"),
     ):
         commands.add_parser(name, parents=[common], help=text).set_defaults(run=run)
