@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PACKAGES := yiwang api core identity marketplace orders partners search seed supervision supplier_portal
 
 .PHONY: run test check lint types layers schema schema-check migrations-check audit bench lock clean fonts
 
@@ -28,8 +29,8 @@ test: $(STAMP)
 check: lint types layers schema-check migrations-check test
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench migrations tools
-	$(BIN)/ruff format --check src tests bench migrations tools
+	$(BIN)/ruff check $(PACKAGES) tests bench migrations tools
+	$(BIN)/ruff format --check $(PACKAGES) tests bench migrations tools
 
 types: $(STAMP)
 	$(BIN)/mypy

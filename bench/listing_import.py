@@ -38,18 +38,18 @@ from openpyxl import Workbook
 from sqlalchemy import event, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from yiwang.core.clock import SystemClock
-from yiwang.core.db import Database
-from yiwang.core.money import fen_to_yuan
-from yiwang.core.principal import Actor, Principal, Role
-from yiwang.identity.models import Organisation, OrganisationKind
-from yiwang.marketplace import codes
-from yiwang.marketplace.agreements import quotes
-from yiwang.marketplace.agreements.models import Agreement, Entrant, EntrantStatus
-from yiwang.marketplace.models import Category, Offer, Product
-from yiwang.supplier_portal.bulk_import import ImportReport, import_listings
-from yiwang.supplier_portal.importing.columns import HEADERS
-from yiwang.supplier_portal.importing.reading import read_table
+from core.clock import SystemClock
+from core.db import Database
+from core.money import fen_to_yuan
+from core.principal import Actor, Principal, Role
+from identity.models import Organisation, OrganisationKind
+from marketplace import codes
+from marketplace.agreements import quotes
+from marketplace.agreements.models import Agreement, Entrant, EntrantStatus
+from marketplace.models import Category, Offer, Product
+from supplier_portal.bulk_import import ImportReport, import_listings
+from supplier_portal.importing.columns import HEADERS
+from supplier_portal.importing.reading import read_table
 
 ROOT = Path(__file__).resolve().parents[1]
 YIWANG = ROOT / ".venv" / "bin" / "yiwang"

@@ -47,15 +47,15 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import create_async_engine
 
 import yiwang.all_models  # noqa: F401 — every table, so relationships resolve
-from yiwang.core.clock import SHANGHAI
-from yiwang.core.db import Database
-from yiwang.core.idempotency import IdempotencyRecord
-from yiwang.core.principal import Principal, Role
-from yiwang.identity import uscc
-from yiwang.identity.models import Organisation, OrganisationKind, Region, SupplierSize, User
-from yiwang.identity.secrets import issue_access_token
-from yiwang.marketplace import codes
-from yiwang.marketplace.agreements.models import (
+from core.clock import SHANGHAI
+from core.db import Database
+from core.idempotency import IdempotencyRecord
+from core.principal import Principal, Role
+from identity import uscc
+from identity.models import Organisation, OrganisationKind, Region, SupplierSize, User
+from identity.secrets import issue_access_token
+from marketplace import codes
+from marketplace.agreements.models import (
     Agreement,
     AgreementCategory,
     AgreementKind,
@@ -67,8 +67,8 @@ from yiwang.marketplace.agreements.models import (
     QuotaUse,
     SelectionMethod,
 )
-from yiwang.marketplace.models import Category, Offer, OfferStatus, Product
-from yiwang.orders.models import Checkout, Order, OrderLine, OrderState, PlanStatus, PurchasePlan
+from marketplace.models import Category, Offer, OfferStatus, Product
+from orders.models import Checkout, Order, OrderLine, OrderState, PlanStatus, PurchasePlan
 
 ROOT = Path(__file__).resolve().parents[1]
 YIWANG = ROOT / ".venv" / "bin" / "yiwang"

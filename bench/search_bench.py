@@ -32,10 +32,9 @@ from typing import Any
 
 from alembic import command
 
-from yiwang.cli import alembic_config
-from yiwang.core.db import Database
-from yiwang.identity import regions
-from yiwang.search.documents import (
+from core.db import Database
+from identity import regions
+from search.documents import (
     FacetName,
     OfferDocument,
     PolicyTag,
@@ -43,13 +42,14 @@ from yiwang.search.documents import (
     SearchQuery,
     SearchSort,
 )
-from yiwang.search.embedded import FACET_SAMPLE, EmbeddedSearchIndex
-from yiwang.search.synonyms import DEFAULT_SYNONYM_GROUPS
-from yiwang.seed import catalogue
-from yiwang.seed.catalogue import FAMILIES, LINES, Market, Seller
-from yiwang.seed.categories import CATEGORIES
-from yiwang.seed.organisation_data import ALL_DOMAINS, FOOD
-from yiwang.seed.regions import REGIONS
+from search.embedded import FACET_SAMPLE, EmbeddedSearchIndex
+from search.synonyms import DEFAULT_SYNONYM_GROUPS
+from seed import catalogue
+from seed.catalogue import FAMILIES, LINES, Market, Seller
+from seed.categories import CATEGORIES
+from seed.organisation_data import ALL_DOMAINS, FOOD
+from seed.regions import REGIONS
+from yiwang.cli import alembic_config
 
 TODAY = date(2026, 11, 2)
 NOW = datetime(2026, 11, 2, tzinfo=UTC)

@@ -31,11 +31,11 @@ from typing import Any
 
 import httpx
 
+from core.money import fen_to_yuan
+from core.principal import Principal, Role
+from identity import secrets as identity_secrets
+from search.documents import SearchQuery
 from search_bench import queries, region_tree  # beside this file: the in-process bench
-from yiwang.core.money import fen_to_yuan
-from yiwang.core.principal import Principal, Role
-from yiwang.identity import secrets as identity_secrets
-from yiwang.search.documents import SearchQuery
 
 ROOT = Path(__file__).resolve().parents[1]
 YIWANG = ROOT / ".venv" / "bin" / "yiwang"

@@ -45,6 +45,31 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
+from core.clock import Clock, SystemClock, local_today
+from core.db import Base, Database
+from core.outbox import OutboxEvent, record
+from core.outbox_consumers import OutboxCursor, lag
+from core.principal import Role
+from core.settings import Settings
+from identity.models import Organisation, OrganisationKind, Region, SupplierSize, User
+from marketplace import codes
+from marketplace.agreements.models import (
+    Agreement,
+    AgreementCategory,
+    AgreementKind,
+    AgreementStatus,
+    Ceiling,
+    Entrant,
+    EntrantStatus,
+    ProcurementScope,
+    SelectionMethod,
+)
+from marketplace.models import Category, Offer, OfferPricePoint, OfferStatus, Product
+from orders.events import OrderPlaced
+from orders.models import Checkout, Order, OrderLine, OrderState, PlanStatus, PurchasePlan
+from search.factory import make_search_index
+from supervision import engine
+from supervision.models import SupervisionWarning
 from supervision_replay import (  # beside this file: the replay bench and its world's rows
     AGREEMENT_ID,
     ROOT,
@@ -58,32 +83,7 @@ from supervision_replay import (  # beside this file: the replay bench and its w
     recreate_database,
     region_rows,
 )
-from yiwang.api.background import run_dispatcher
-from yiwang.core.clock import Clock, SystemClock, local_today
-from yiwang.core.db import Base, Database
-from yiwang.core.outbox import OutboxEvent, record
-from yiwang.core.outbox_consumers import OutboxCursor, lag
-from yiwang.core.principal import Role
-from yiwang.core.settings import Settings
-from yiwang.identity.models import Organisation, OrganisationKind, Region, SupplierSize, User
-from yiwang.marketplace import codes
-from yiwang.marketplace.agreements.models import (
-    Agreement,
-    AgreementCategory,
-    AgreementKind,
-    AgreementStatus,
-    Ceiling,
-    Entrant,
-    EntrantStatus,
-    ProcurementScope,
-    SelectionMethod,
-)
-from yiwang.marketplace.models import Category, Offer, OfferPricePoint, OfferStatus, Product
-from yiwang.orders.events import OrderPlaced
-from yiwang.orders.models import Checkout, Order, OrderLine, OrderState, PlanStatus, PurchasePlan
-from yiwang.search.factory import make_search_index
-from yiwang.supervision import engine
-from yiwang.supervision.models import SupervisionWarning
+from yiwang.background import run_dispatcher
 
 DEFAULT_URL = "sqlite+aiosqlite:////tmp/bench_supervision_latency.db"
 WORKER_LOG = ROOT / "var" / "bench" / "supervision_latency-worker.log"

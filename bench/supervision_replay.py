@@ -19,7 +19,7 @@ the services would give it (confirm, contract signed, announced, filed, shipped,
 accepted, paid; a few cancelled, rejected, confirmed or delivered late, never accepted, or an SME
 paid late or not at all; four units split a purchase into orders just under the 网上直购限额),
 cut at 2027-01-15 09:00 Asia/Shanghai. Every step writes the outbox event the services would
-(`yiwang.orders.events`, `partition_of`, `xact_id` 0), in time order, until `--events` events;
+(`orders.events`, `partition_of`, `xact_id` 0), in time order, until `--events` events;
 a fully paid order has twelve, so there is one order for about 11.5 events. Timeline entries,
 shipments and acceptances are left out: supervision does not read them.
 
@@ -57,16 +57,16 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession, create_async_engine
 
 import yiwang.all_models  # noqa: F401 — every table, so foreign keys resolve
-from yiwang.core.clock import SHANGHAI, Clock, FrozenClock
-from yiwang.core.db import Base, Database
-from yiwang.core.dispatcher import Consumer, backlog, dispatch_round
-from yiwang.core.holidays_cn import default_calendar
-from yiwang.core.outbox import Event, OutboxEvent, partition_of
-from yiwang.core.outbox_consumers import OutboxCursor, new_owner, parts
-from yiwang.core.principal import Role
-from yiwang.core.workdays import WorkCalendar
-from yiwang.identity import uscc
-from yiwang.identity.models import (
+from core.clock import SHANGHAI, Clock, FrozenClock
+from core.db import Base, Database
+from core.dispatcher import Consumer, backlog, dispatch_round
+from core.holidays_cn import default_calendar
+from core.outbox import Event, OutboxEvent, partition_of
+from core.outbox_consumers import OutboxCursor, new_owner, parts
+from core.principal import Role
+from core.workdays import WorkCalendar
+from identity import uscc
+from identity.models import (
     BlacklistEntry,
     BlacklistKind,
     Organisation,
@@ -75,8 +75,8 @@ from yiwang.identity.models import (
     SupplierSize,
     User,
 )
-from yiwang.marketplace import codes
-from yiwang.marketplace.agreements.models import (
+from marketplace import codes
+from marketplace.agreements.models import (
     Agreement,
     AgreementCategory,
     AgreementKind,
@@ -87,10 +87,10 @@ from yiwang.marketplace.agreements.models import (
     ProcurementScope,
     SelectionMethod,
 )
-from yiwang.marketplace.models import Category, Offer, OfferPricePoint, OfferStatus, Product
-from yiwang.orders import events as ev
-from yiwang.orders.contracts import ANNOUNCE_WITHIN_WORKING_DAYS, FILE_WITHIN_WORKING_DAYS
-from yiwang.orders.models import (
+from marketplace.models import Category, Offer, OfferPricePoint, OfferStatus, Product
+from orders import events as ev
+from orders.contracts import ANNOUNCE_WITHIN_WORKING_DAYS, FILE_WITHIN_WORKING_DAYS
+from orders.models import (
     Checkout,
     Contract,
     ContractStatus,
@@ -103,12 +103,12 @@ from yiwang.orders.models import (
     PlanStatus,
     PurchasePlan,
 )
-from yiwang.supervision import engine
-from yiwang.supervision import facts as order_facts
-from yiwang.supervision.catalogue import CONFIGURATION_STANDARD_FEN
-from yiwang.supervision.facts import OrderFacts
-from yiwang.supervision.models import SupervisionWarning, WarningEntry
-from yiwang.supervision.rules import plans, splitting
+from supervision import engine
+from supervision import facts as order_facts
+from supervision.catalogue import CONFIGURATION_STANDARD_FEN
+from supervision.facts import OrderFacts
+from supervision.models import SupervisionWarning, WarningEntry
+from supervision.rules import plans, splitting
 
 ROOT = Path(__file__).resolve().parents[1]
 YIWANG = ROOT / ".venv" / "bin" / "yiwang"
@@ -1360,7 +1360,7 @@ async def replay(args: argparse.Namespace) -> int:
 def guard_empty_batches() -> None:
     """`engine._judge` hands `facts.attach_prices` the batch's new orders, and `max()` of none
     raises when a batch has no OrderPlaced (a holiday, the tail after the last order): the part
-    then fails on that batch forever. Until src/ guards it, `--guard-empty-batches` does here."""
+    then fails on that batch forever. Until supervision guards it, `--guard-empty-batches` does."""
     attach = order_facts.attach_prices
 
     async def attach_prices(session: AsyncSession, facts: list[OrderFacts]) -> None:
@@ -1372,7 +1372,7 @@ def guard_empty_batches() -> None:
 
 def code_digest() -> str:
     """Which supervision code was judged (the tree changes under us; there is no commit yet)."""
-    files = sorted((ROOT / "src" / "yiwang" / "supervision").rglob("*.py"))
+    files = sorted((ROOT / "supervision").rglob("*.py"))
     digest = hashlib.sha256(b"".join(f.read_bytes() for f in files)).hexdigest()[:12]
     newest = max(f.stat().st_mtime for f in files)
     return f"{digest}, newest file {datetime.fromtimestamp(newest, UTC):%Y-%m-%d %H:%M} UTC"

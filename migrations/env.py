@@ -4,10 +4,10 @@ from typing import Any, Literal
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from core.db import UtcDateTime, make_engine
+from core.settings import Settings
+from search import models as search_models
 from yiwang.all_models import Base
-from yiwang.core.db import UtcDateTime, make_engine
-from yiwang.core.settings import Settings
-from yiwang.search import models as search_models
 
 target_metadata = Base.metadata
 

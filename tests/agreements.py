@@ -6,13 +6,13 @@ from typing import Any
 
 import httpx
 
+from core.clock import FrozenClock
+from core.db import Database
+from core.principal import Role
+from marketplace.models import Product
 from tests import factories
 from tests.factories import Member
 from tests.gql import gql
-from yiwang.core.clock import FrozenClock
-from yiwang.core.db import Database
-from yiwang.core.principal import Role
-from yiwang.marketplace.models import Product
 
 FIELDS = "agreement { id code status kind } errors { code field message }"
 CREATE = (

@@ -11,13 +11,13 @@ import pytest
 from alembic import command
 from sqlalchemy import text
 
+from core.clock import FrozenClock
+from core.db import Database
+from core.settings import Settings
 from tests.factories import T0
 from yiwang.all_models import Base
-from yiwang.api.app import create_app
+from yiwang.app import create_app
 from yiwang.cli import alembic_config
-from yiwang.core.clock import FrozenClock
-from yiwang.core.db import Database
-from yiwang.core.settings import Settings
 
 
 @pytest.fixture(scope="session")

@@ -6,12 +6,12 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from typing import Any
 
-from yiwang.core.db import Database
-from yiwang.core.principal import Principal, Role
-from yiwang.identity import secrets, uscc
-from yiwang.identity.models import Organisation, OrganisationKind, Region, SupplierSize, User
-from yiwang.marketplace import codes
-from yiwang.marketplace.models import Category, Offer, OfferStatus, Product
+from core.db import Database
+from core.principal import Principal, Role
+from identity import secrets, uscc
+from identity.models import Organisation, OrganisationKind, Region, SupplierSize, User
+from marketplace import codes
+from marketplace.models import Category, Offer, OfferStatus, Product
 
 T0 = datetime(2026, 11, 2, 1, 30, tzinfo=UTC)  # a Monday, 09:30 in Shanghai
 PASSWORD = "correct horse battery"

@@ -2,8 +2,8 @@ import asyncio
 
 from alembic import command
 
+from core.db import Database
 from yiwang.cli import alembic_config
-from yiwang.core.db import Database
 
 
 async def test_models_and_migrations_agree(migrated_db: Database) -> None:

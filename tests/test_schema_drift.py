@@ -2,8 +2,8 @@ from pathlib import Path
 
 from strawberry.printer import print_schema
 
-from yiwang.api.schema import build_schema
-from yiwang.core.settings import Settings
+from api.schema import build_schema
+from core.settings import Settings
 
 COMMITTED = Path(__file__).resolve().parents[1] / "schema.graphql"
 

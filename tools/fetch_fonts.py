@@ -7,7 +7,7 @@ venv nor the package's other modules are needed.
 import importlib.util
 from pathlib import Path
 
-_FONTS = Path(__file__).resolve().parent.parent / "src" / "yiwang" / "orders" / "fonts.py"
+_FONTS = Path(__file__).resolve().parent.parent / "orders" / "fonts.py"
 
 
 def main() -> None:

@@ -63,7 +63,7 @@ from websockets.typing import Subprotocol
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 DEFAULT_STATE = Path("var/partner-simulator.json")
-PASSWORD = "demo1234"  # the demo logins' (src/yiwang/seed/users.py)
+PASSWORD = "demo1234"  # the demo logins' (seed/users.py)
 OPERATOR, PURCHASER, PARTNER_LOGIN = "operator", "purchaser", "jd"
 PARTNER_NAME = "北京京东世纪贸易有限公司"
 AGREEMENT_REGION = "331100"  # 丽水市: the operator's region and the demo purchaser's
@@ -308,7 +308,7 @@ CATEGORIES: tuple[Category, ...] = (
 )
 # fmt: on
 _CUMULATIVE = list(itertools.accumulate(c.weight for c in CATEGORIES))
-# Region codes that exist in the seed's table (src/yiwang/seed/regions.py): JD stocks by
+# Region codes that exist in the seed's table (seed/regions.py): JD stocks by
 # province and city; a SKU is stocked in one to four of them, usually in Zhejiang.
 _ZHEJIANG = ("330000", "331100", "330100")
 _ELSEWHERE = ("110000", "310000", "320000", "320100", "320400", "150000")

@@ -5,10 +5,10 @@ Revises: 0008
 Create Date: 2026-11-23 09:00:00.000000
 
 The embedded search backend's tables. The full-text index is dialect-specific and unknown to
-the ORM (yiwang.search.models.include_name keeps it out of `alembic check`):
+the ORM (search.models.include_name keeps it out of `alembic check`):
 
 - SQLite: the FTS5 table search_fts, external content search_document (its fts_* columns, in
-  this order, as yiwang.search.embedded_sqlite writes them);
+  this order, as search.embedded_sqlite writes them);
 - PostgreSQL: search_document.tsv (tsvector) with a GIN index.
 """
 

@@ -5,13 +5,13 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from core.audit import AuditEntry
+from core.db import Database
+from core.outbox import OutboxEvent
+from core.principal import Role
+from marketplace.models import Category, Offer, OfferStatus, Product
 from tests import factories
 from tests.gql import gql
-from yiwang.core.audit import AuditEntry
-from yiwang.core.db import Database
-from yiwang.core.outbox import OutboxEvent
-from yiwang.core.principal import Role
-from yiwang.marketplace.models import Category, Offer, OfferStatus, Product
 
 CREATE_CATEGORY = """mutation($code: String!, $name: String!, $key: String) {
   createCategory(input: {code: $code, name: $name, idempotencyKey: $key}) {

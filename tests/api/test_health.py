@@ -1,6 +1,6 @@
 import httpx
 
-from yiwang.core.db import Database
+from core.db import Database
 
 
 async def test_healthz_answers_without_the_database(client: httpx.AsyncClient) -> None:

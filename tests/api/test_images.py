@@ -11,17 +11,17 @@ import pytest
 from PIL import Image
 from sqlalchemy import func, select
 
+from core.audit import AuditEntry
+from core.clock import FrozenClock
+from core.db import Database
+from core.outbox import OutboxEvent
+from core.principal import Role
+from core.settings import Settings
+from marketplace.models import Image as ImageRow
 from tests import factories
 from tests.gql import ACCEPT, gql
 from tests.marketplace import pictures
-from yiwang.api.app import create_app
-from yiwang.core.audit import AuditEntry
-from yiwang.core.clock import FrozenClock
-from yiwang.core.db import Database
-from yiwang.core.outbox import OutboxEvent
-from yiwang.core.principal import Role
-from yiwang.core.settings import Settings
-from yiwang.marketplace.models import Image as ImageRow
+from yiwang.app import create_app
 
 UPLOAD = """mutation($file: Upload!) {
   uploadImage(file: $file) {

@@ -3,10 +3,10 @@
 import httpx
 import pytest
 
+from api.loaders import Loaders
+from core.db import Database
 from tests import factories
 from tests.gql import gql
-from yiwang.api.loaders import Loaders
-from yiwang.core.db import Database
 
 
 async def test_queries_over_the_depth_limit_are_refused(

@@ -4,10 +4,10 @@ from typing import Any
 import httpx
 import pytest
 
+from core.db import Database
+from core.principal import Role
 from tests import factories
 from tests.gql import gql
-from yiwang.core.db import Database
-from yiwang.core.principal import Role
 
 PAGE = """query($first: Int, $after: String, $last: Int, $before: String, $sort: ProductSort!, $filter: ProductFilter) {
   products(first: $first, after: $after, last: $last, before: $before, sort: $sort, filter: $filter) {

@@ -7,10 +7,10 @@ from typing import Any
 import httpx
 from sqlalchemy import event
 
+from core.db import Database
+from core.principal import Role
 from tests import factories
 from tests.gql import gql
-from yiwang.core.db import Database
-from yiwang.core.principal import Role
 
 LISTING = """query($first: Int!) {
   products(first: $first) {

@@ -1,6 +1,6 @@
 import pytest
 
-from yiwang.core.capital_numerals import amount_in_words
+from core.capital_numerals import amount_in_words
 
 CASES = [
     (0, "零元整"),

@@ -11,11 +11,11 @@ from typing import ClassVar
 import pytest
 from sqlalchemy import select
 
-from yiwang.core.clock import FrozenClock
-from yiwang.core.db import Database
-from yiwang.core.dispatcher import Consumer, backlog, dispatch_round
-from yiwang.core.outbox import Event, OutboxEvent, record
-from yiwang.core.outbox_consumers import LEASE, OutboxCursor, Part, drain, drain_once, lag
+from core.clock import FrozenClock
+from core.db import Database
+from core.dispatcher import Consumer, backlog, dispatch_round
+from core.outbox import Event, OutboxEvent, record
+from core.outbox_consumers import LEASE, OutboxCursor, Part, drain, drain_once, lag
 
 
 @dataclass(frozen=True, kw_only=True)

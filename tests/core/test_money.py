@@ -2,8 +2,8 @@ from decimal import Decimal
 
 import pytest
 
-from yiwang.core.errors import CoreErrorCode
-from yiwang.core.money import InvalidMoney, fen_to_yuan, parse_yuan, quantize, yuan_to_fen
+from core.errors import CoreErrorCode
+from core.money import InvalidMoney, fen_to_yuan, parse_yuan, quantize, yuan_to_fen
 
 
 @pytest.mark.parametrize(

@@ -2,8 +2,8 @@ from datetime import date
 
 import pytest
 
-from yiwang.core.holidays_cn import CHINA_2025, CHINA_2026, Holiday, default_calendar
-from yiwang.core.workdays import WorkCalendar
+from core.holidays_cn import CHINA_2025, CHINA_2026, Holiday, default_calendar
+from core.workdays import WorkCalendar
 
 CAL = default_calendar()
 WEEKENDS_ONLY = WorkCalendar(holidays=frozenset(), make_up_workdays=frozenset())

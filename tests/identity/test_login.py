@@ -4,12 +4,12 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select
 
+from core.audit import AuditEntry
+from core.clock import FrozenClock
+from core.db import Database
+from core.principal import Role
 from tests import factories
 from tests.gql import gql
-from yiwang.core.audit import AuditEntry
-from yiwang.core.clock import FrozenClock
-from yiwang.core.db import Database
-from yiwang.core.principal import Role
 
 LOGIN = """mutation($u: String!, $p: String!) {
   login(input: {username: $u, password: $p}) {

@@ -4,11 +4,11 @@ from typing import Any
 import httpx
 from sqlalchemy import func, select
 
+from core.db import Database
+from core.principal import Role
+from identity.models import ApiKey, Organisation, OrganisationKind
 from tests import factories
 from tests.gql import gql
-from yiwang.core.db import Database
-from yiwang.core.principal import Role
-from yiwang.identity.models import ApiKey, Organisation, OrganisationKind
 
 CREATE_ORG = """mutation($input: CreateOrganisationInput!) {
   createOrganisation(input: $input) {

@@ -5,11 +5,11 @@ from typing import Any
 
 import httpx
 
+from core.db import Database
+from core.principal import Role
+from identity.models import OrganisationKind
 from tests import factories
 from tests.gql import gql
-from yiwang.core.db import Database
-from yiwang.core.principal import Role
-from yiwang.identity.models import OrganisationKind
 
 QUERY = "{ organisations(first: 100) { edges { node { name } } } }"
 

@@ -1,6 +1,6 @@
 import pytest
 
-from yiwang.identity import regions, uscc
+from identity import regions, uscc
 
 # The example code commonly used to illustrate GB 32100-2015 (its check character is 3).
 REAL = ["91350100M000100Y43"]

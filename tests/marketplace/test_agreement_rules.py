@@ -2,10 +2,10 @@ from datetime import date
 
 import pytest
 
-from yiwang.marketplace.agreements import rules
-from yiwang.marketplace.agreements.errors import AgreementError, AgreementErrorCode
-from yiwang.marketplace.agreements.models import AgreementStatus, ProcurementScope
-from yiwang.marketplace.policy import CENTRAL, MarketPriceRule, Policy
+from marketplace.agreements import rules
+from marketplace.agreements.errors import AgreementError, AgreementErrorCode
+from marketplace.agreements.models import AgreementStatus, ProcurementScope
+from marketplace.policy import CENTRAL, MarketPriceRule, Policy
 
 C = rules.SpecConstraint
 OP = rules.ConstraintOp

@@ -8,6 +8,13 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from core.clock import FrozenClock
+from core.db import Database
+from core.outbox import OutboxEvent
+from core.principal import Role
+from identity.models import OrganisationKind
+from marketplace.agreements import quotas
+from marketplace.agreements.models import Quote
 from tests import factories
 from tests.agreements import (
     ACTIVATE,
@@ -28,13 +35,6 @@ from tests.agreements import (
 )
 from tests.factories import gid
 from tests.gql import gql
-from yiwang.core.clock import FrozenClock
-from yiwang.core.db import Database
-from yiwang.core.outbox import OutboxEvent
-from yiwang.core.principal import Role
-from yiwang.identity.models import OrganisationKind
-from yiwang.marketplace.agreements import quotas
-from yiwang.marketplace.agreements.models import Quote
 
 
 @pytest.fixture

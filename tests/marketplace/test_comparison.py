@@ -5,13 +5,13 @@ from datetime import timedelta
 import httpx
 import pytest
 
+from core.clock import FrozenClock
+from core.db import Database
+from core.principal import Role
+from marketplace.models import Offer, OfferDeliveryRegion
+from marketplace.policy import RegionPolicy
 from tests import factories
 from tests.orders.world import World, make_world, market_price
-from yiwang.core.clock import FrozenClock
-from yiwang.core.db import Database
-from yiwang.core.principal import Role
-from yiwang.marketplace.models import Offer, OfferDeliveryRegion
-from yiwang.marketplace.policy import RegionPolicy
 
 COMPARISON = """query($id: ID!) { product(id: $id) { priceComparison {
   lowestPrice { amount } marketLow { amount } savingVsMarketPercent

@@ -3,12 +3,12 @@
 import httpx
 import pytest
 
+from core.clock import FrozenClock
+from core.db import Database
+from core.principal import Role
+from marketplace.models import Offer, OfferStatus
 from tests import factories
 from tests.orders.world import World, make_world
-from yiwang.core.clock import FrozenClock
-from yiwang.core.db import Database
-from yiwang.core.principal import Role
-from yiwang.marketplace.models import Offer, OfferStatus
 
 ERRORS = "errors { code field message }"
 CREATE = f"mutation($input: HallInput!) {{ createHall(input: $input) {{ hall {{ id slug name policyTags }} {ERRORS} }} }}"

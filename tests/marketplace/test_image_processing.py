@@ -9,11 +9,11 @@ import pytest
 from PIL import Image, ImageFile
 from PIL.PngImagePlugin import PngInfo
 
+from marketplace.errors import ImageError
+from marketplace.imaging import storage
+from marketplace.imaging.processing import ImageLimits, process_image
+from marketplace.models import ImageFormat
 from tests.marketplace import pictures
-from yiwang.marketplace.errors import ImageError
-from yiwang.marketplace.imaging import storage
-from yiwang.marketplace.imaging.processing import ImageLimits, process_image
-from yiwang.marketplace.models import ImageFormat
 
 LIMITS = ImageLimits(max_bytes=10 * 1024 * 1024, max_pixels=40_000_000, min_side=200)
 METADATA = ("exif", "xmp", "icc_profile", "comment", "Software")

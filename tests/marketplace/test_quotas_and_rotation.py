@@ -6,14 +6,13 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select, update
 
-from tests import factories
-from yiwang.core.clock import FrozenClock
-from yiwang.core.db import Database
-from yiwang.core.outbox import OutboxEvent
-from yiwang.core.principal import Role
-from yiwang.marketplace.agreements import quotas, rotation, service
-from yiwang.marketplace.agreements.errors import AgreementError, AgreementErrorCode
-from yiwang.marketplace.agreements.models import (
+from core.clock import FrozenClock
+from core.db import Database
+from core.outbox import OutboxEvent
+from core.principal import Role
+from marketplace.agreements import quotas, rotation, service
+from marketplace.agreements.errors import AgreementError, AgreementErrorCode
+from marketplace.agreements.models import (
     Agreement,
     AgreementKind,
     AgreementStatus,
@@ -22,7 +21,8 @@ from yiwang.marketplace.agreements.models import (
     ProcurementScope,
     SelectionMethod,
 )
-from yiwang.marketplace.policy import MarketPriceRule, Policy, RegionPolicy, policy_for
+from marketplace.policy import MarketPriceRule, Policy, RegionPolicy, policy_for
+from tests import factories
 
 
 async def _agreement(db: Database, **quota: int | None) -> tuple[Agreement, list[int]]:

@@ -2,10 +2,10 @@
 
 import httpx
 
+from core.db import Database
+from core.principal import Role
 from tests import factories
 from tests.gql import gql
-from yiwang.core.db import Database
-from yiwang.core.principal import Role
 
 SET = """mutation($input: RegionPolicyInput!) {
   setRegionPolicy(input: $input) {

@@ -6,14 +6,14 @@ import httpx
 import pytest
 from sqlalchemy import update
 
+from core.clock import FrozenClock
+from core.db import Database
+from marketplace.agreements import rules
+from marketplace.models import Product
 from tests import factories
 from tests.agreements import QUOTE, World, active, codes, make_world
 from tests.factories import gid
 from tests.gql import gql
-from yiwang.core.clock import FrozenClock
-from yiwang.core.db import Database
-from yiwang.marketplace.agreements import rules
-from yiwang.marketplace.models import Product
 
 PROPOSE = """mutation($input: ProposeUpgradeInput!) {
   proposeUpgrade(input: $input) { upgrade { id status price { amount } newProduct { model } } errors { code field message } }

@@ -13,17 +13,18 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from core.clock import FrozenClock
+from core.db import Database
+from core.principal import Role
+from marketplace.agreements.models import QuotaUse
+from marketplace.models import Offer
+from orders.models import CartLine, Order, PurchasePlan
 from tests import factories
 from tests.orders.world import PLACE, World, make_world
-from yiwang.core.clock import FrozenClock
-from yiwang.core.db import Database
-from yiwang.core.principal import Role
-from yiwang.marketplace.agreements.models import QuotaUse
-from yiwang.marketplace.models import Offer
-from yiwang.orders.models import CartLine, Order, PurchasePlan
 
 BUYERS = 50
 UNITS = 10
+_REPOSITORY = str(Path(__file__).resolve().parents[2])
 
 
 @pytest.fixture
@@ -93,10 +94,10 @@ _HALFWAY = textwrap.dedent(
     """
     import asyncio, sys, time
     from datetime import datetime
-    from yiwang.core.clock import FrozenClock
-    from yiwang.core.db import Database
-    from yiwang.core.principal import Actor, Principal, Role
-    from yiwang.orders.placement import PlacementRequest, place_order
+    from core.clock import FrozenClock
+    from core.db import Database
+    from core.principal import Actor, Principal, Role
+    from orders.placement import PlacementRequest, place_order
 
     url, user, org, region, plan, now = sys.argv[1:7]
 
@@ -136,7 +137,7 @@ async def test_a_process_killed_halfway_through_placing_leaves_no_trace(
     process = subprocess.Popen(  # noqa: ASYNC220 — the child runs beside the test's event loop
         [sys.executable, str(script), *args],
         stdout=subprocess.PIPE,
-        env=os.environ | {"PYTHONPATH": "src"},
+        env=os.environ | {"PYTHONPATH": _REPOSITORY},
     )
     assert process.stdout is not None
     with process.stdout:

@@ -7,13 +7,13 @@ from typing import Any
 import pypdf
 import pytest
 
-from yiwang.orders.contract_document import (
+from orders.contract_document import (
     ContractDocument,
     ContractLine,
     ContractParty,
     render_contract_pdf,
 )
-from yiwang.orders.fonts import FontMissing, contract_font_path, ensure_contract_font
+from orders.fonts import FontMissing, contract_font_path, ensure_contract_font
 
 PURCHASER_CODE = "11331100MB1234567T"
 SUPPLIER_CODE = "91330100MA2K7X8Y9R"

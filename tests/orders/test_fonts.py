@@ -4,8 +4,8 @@ from typing import IO
 
 import pytest
 
-from yiwang.orders import fonts
-from yiwang.orders.fonts import FONT_FILE, FontMissing, ensure_contract_font
+from orders import fonts
+from orders.fonts import FONT_FILE, FontMissing, ensure_contract_font
 
 
 def no_download(url: str, into: IO[bytes]) -> None:

@@ -7,6 +7,13 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from core.clock import FrozenClock
+from core.db import Database
+from core.outbox import OutboxEvent
+from core.principal import Role
+from marketplace.agreements.models import QuotaUse
+from marketplace.models import Offer, SupplierRating
+from orders.models import PurchasePlan
 from tests import factories
 from tests.orders.world import (
     ACCEPT,
@@ -30,13 +37,6 @@ from tests.orders.world import (
     codes,
     make_world,
 )
-from yiwang.core.clock import FrozenClock
-from yiwang.core.db import Database
-from yiwang.core.outbox import OutboxEvent
-from yiwang.core.principal import Role
-from yiwang.marketplace.agreements.models import QuotaUse
-from yiwang.marketplace.models import Offer, SupplierRating
-from yiwang.orders.models import PurchasePlan
 
 
 @pytest.fixture
@@ -249,7 +249,7 @@ async def test_a_supplier_cannot_confirm_after_the_deadline(w: World) -> None:
 
 
 async def test_overdue_orders_are_cancelled_by_the_sweep(w: World) -> None:
-    from yiwang.orders.lifecycle import expire_unconfirmed
+    from orders.lifecycle import expire_unconfirmed
 
     order = await w.placed_order((0, 4))
     async with w.db.unit_of_work() as s:

@@ -7,6 +7,15 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from core.clock import FrozenClock
+from core.db import Database
+from core.outbox import OutboxEvent
+from core.principal import Role
+from identity.models import BlacklistEntry, BlacklistKind
+from marketplace.agreements.models import Agreement, QuotaUse
+from marketplace.models import Offer, OfferStatus
+from marketplace.policy import RegionPolicy
+from orders.models import CartLine, Order, PurchasePlan
 from tests import factories
 from tests.orders.world import (
     ADD,
@@ -20,15 +29,6 @@ from tests.orders.world import (
     make_world,
     market_price,
 )
-from yiwang.core.clock import FrozenClock
-from yiwang.core.db import Database
-from yiwang.core.outbox import OutboxEvent
-from yiwang.core.principal import Role
-from yiwang.identity.models import BlacklistEntry, BlacklistKind
-from yiwang.marketplace.agreements.models import Agreement, QuotaUse
-from yiwang.marketplace.models import Offer, OfferStatus
-from yiwang.marketplace.policy import RegionPolicy
-from yiwang.orders.models import CartLine, Order, PurchasePlan
 
 
 @pytest.fixture

@@ -13,13 +13,13 @@ import pytest
 import stripe
 from sqlalchemy import select
 
+from core.clock import FrozenClock
+from core.db import Database
+from core.settings import Settings
+from orders.models import Payment, PaymentStatus, PurchasePlan
+from orders.stripe_gateway import StripeGateway
 from tests.orders.world import REQUEST_PAYMENT, World, codes, make_world
-from yiwang.api.app import create_app
-from yiwang.core.clock import FrozenClock
-from yiwang.core.db import Database
-from yiwang.core.settings import Settings
-from yiwang.orders.models import Payment, PaymentStatus, PurchasePlan
-from yiwang.orders.stripe_gateway import StripeGateway
+from yiwang.app import create_app
 
 SECRET = "whsec_test_0123456789"
 

@@ -8,14 +8,11 @@ from typing import Any
 
 import httpx
 
-from tests import factories
-from tests.factories import T0, Member
-from tests.gql import gql
-from yiwang.core.clock import FrozenClock
-from yiwang.core.db import Database
-from yiwang.core.principal import Role
-from yiwang.identity.models import OrganisationKind
-from yiwang.marketplace.agreements.models import (
+from core.clock import FrozenClock
+from core.db import Database
+from core.principal import Role
+from identity.models import OrganisationKind
+from marketplace.agreements.models import (
     Agreement,
     AgreementCategory,
     AgreementKind,
@@ -26,8 +23,11 @@ from yiwang.marketplace.agreements.models import (
     ProcurementScope,
     SelectionMethod,
 )
-from yiwang.marketplace.models import Offer, Product
-from yiwang.orders.models import PlanStatus, PurchasePlan
+from marketplace.models import Offer, Product
+from orders.models import PlanStatus, PurchasePlan
+from tests import factories
+from tests.factories import T0, Member
+from tests.gql import gql
 
 ERRORS = "errors { code field message }"
 ORDER_FIELDS = """id number state total { amount } totalInWords acceptedAmount { amount }

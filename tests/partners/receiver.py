@@ -18,19 +18,19 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from core.outbox_consumers import drain
+from core.principal import Actor
+from core.settings import Settings
+from identity import service
+from marketplace.agreements.models import Entrant, EntrantStatus
+from marketplace.models import Offer
+from partners import delivery, messages
+from search.embedded import EmbeddedSearchIndex
 from tests import factories
 from tests.factories import Member
 from tests.gql import gql
 from tests.orders.world import ADD, World
-from yiwang.api.background import consumers
-from yiwang.core.outbox_consumers import drain
-from yiwang.core.principal import Actor
-from yiwang.core.settings import Settings
-from yiwang.identity import service
-from yiwang.marketplace.agreements.models import Entrant, EntrantStatus
-from yiwang.marketplace.models import Offer
-from yiwang.partners import delivery, messages
-from yiwang.search.embedded import EmbeddedSearchIndex
+from yiwang.background import consumers
 
 HANG = -1  # a reply that never comes (until the receiver stops)
 PATH = "/hooks/orders"

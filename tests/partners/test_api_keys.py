@@ -8,15 +8,15 @@ from typing import Any
 import httpx
 import pytest
 
+from core.clock import FrozenClock
+from core.db import Database
+from core.principal import Role
+from core.settings import Settings
+from identity.models import OrganisationKind
 from tests import factories
 from tests.gql import gql
 from tests.orders.world import World, make_world
-from yiwang.api.app import create_app
-from yiwang.core.clock import FrozenClock
-from yiwang.core.db import Database
-from yiwang.core.principal import Role
-from yiwang.core.settings import Settings
-from yiwang.identity.models import OrganisationKind
+from yiwang.app import create_app
 
 ERRORS = "errors { code field message }"
 CREATE = f"""mutation($input: CreateApiKeyInput!) {{ createApiKey(input: $input) {{

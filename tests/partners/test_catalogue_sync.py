@@ -9,18 +9,18 @@ import httpx
 import pytest
 from sqlalchemy import func, select, update
 
+from core.clock import FrozenClock
+from core.db import Database
+from core.principal import Actor
+from identity import service
+from identity.models import ApiKey
+from marketplace.agreements.models import Entrant, EntrantStatus
+from marketplace.models import Offer, OfferDeliveryRegion, OfferPricePoint, OfferStatus
+from search import indexing
+from search.embedded import EmbeddedSearchIndex
 from tests import factories
 from tests.gql import gql
 from tests.orders.world import World, make_world
-from yiwang.core.clock import FrozenClock
-from yiwang.core.db import Database
-from yiwang.core.principal import Actor
-from yiwang.identity import service
-from yiwang.identity.models import ApiKey
-from yiwang.marketplace.agreements.models import Entrant, EntrantStatus
-from yiwang.marketplace.models import Offer, OfferDeliveryRegion, OfferPricePoint, OfferStatus
-from yiwang.search import indexing
-from yiwang.search.embedded import EmbeddedSearchIndex
 
 RESULT = """results { index sku outcome code message offerId held heldMessage }
   created updated unchanged rejected errors { code field message }"""

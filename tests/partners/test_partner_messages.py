@@ -17,23 +17,23 @@ import uvicorn
 import websockets
 from sqlalchemy import func, select, update
 
+from api.context import Context, Credentials
+from api.schema import build_schema
+from core.clock import FrozenClock
+from core.db import Database
+from core.errors import Forbidden
+from core.outbox import OutboxEvent
+from core.outbox_consumers import OutboxCursor
+from core.principal import Role
+from core.settings import Settings
+from identity.models import OrganisationKind
+from partners import messages
+from partners.models import PartnerMessage, WebhookDelivery
 from tests import factories
 from tests.api.test_query_counts import count_statements
 from tests.orders.world import World, make_world
 from tests.partners.receiver import Seller, order_from, seller, tell_partners
-from yiwang.api.app import create_app
-from yiwang.api.context import Context, Credentials
-from yiwang.api.schema import build_schema
-from yiwang.core.clock import FrozenClock
-from yiwang.core.db import Database
-from yiwang.core.errors import Forbidden
-from yiwang.core.outbox import OutboxEvent
-from yiwang.core.outbox_consumers import OutboxCursor
-from yiwang.core.principal import Role
-from yiwang.core.settings import Settings
-from yiwang.identity.models import OrganisationKind
-from yiwang.partners import messages
-from yiwang.partners.models import PartnerMessage, WebhookDelivery
+from yiwang.app import create_app
 
 ERRORS = "errors { code field message }"
 CONFIRM = f"""mutation($o: ID!, $ref: String) {{ confirmOrder(orderId: $o, supplierReference: $ref) {{

@@ -9,20 +9,20 @@ import httpx
 import pytest
 from sqlalchemy import func, select, update
 
+from core.clock import FrozenClock
+from core.db import Database
+from core.outbox import OutboxEvent
+from core.principal import Actor
+from identity import service
+from identity.models import ApiKey, OrganisationKind
+from marketplace.agreements.models import Entrant, EntrantStatus
+from marketplace.models import Offer
+from orders.models import Invoice, Shipment
 from tests import factories
 from tests.api.test_query_counts import count_statements
 from tests.factories import Member
 from tests.gql import gql
 from tests.orders.world import ACCEPT, ADD, CANCEL, SIGN, World, acceptance, make_world
-from yiwang.core.clock import FrozenClock
-from yiwang.core.db import Database
-from yiwang.core.outbox import OutboxEvent
-from yiwang.core.principal import Actor
-from yiwang.identity import service
-from yiwang.identity.models import ApiKey, OrganisationKind
-from yiwang.marketplace.agreements.models import Entrant, EntrantStatus
-from yiwang.marketplace.models import Offer
-from yiwang.orders.models import Invoice, Shipment
 
 ERRORS = "errors { code field message }"
 ORDER = """id number state supplierReference shippedInPart

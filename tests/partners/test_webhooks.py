@@ -14,6 +14,14 @@ import httpx
 import pytest
 from sqlalchemy import select, update
 
+from core.clock import FrozenClock
+from core.db import Database
+from core.principal import Role
+from core.settings import Settings
+from identity.models import ApiKey, OrganisationKind
+from partners.delivery import MAX_ATTEMPTS, backoff, run_deliveries
+from partners.models import DeliveryStatus, Webhook, WebhookAttempt, WebhookDelivery
+from partners.webhooks import signature, verify_signature
 from tests import factories
 from tests.gql import gql
 from tests.orders.world import World, make_world
@@ -30,14 +38,6 @@ from tests.partners.receiver import (
     send_due,
     tell_partners,
 )
-from yiwang.core.clock import FrozenClock
-from yiwang.core.db import Database
-from yiwang.core.principal import Role
-from yiwang.core.settings import Settings
-from yiwang.identity.models import ApiKey, OrganisationKind
-from yiwang.partners.delivery import MAX_ATTEMPTS, backoff, run_deliveries
-from yiwang.partners.models import DeliveryStatus, Webhook, WebhookAttempt, WebhookDelivery
-from yiwang.partners.webhooks import signature, verify_signature
 
 ROTATE = f"""mutation($id: ID!) {{ rotateWebhookSecret(id: $id) {{
   webhook {{ id }} secret {ERRORS} }} }}"""

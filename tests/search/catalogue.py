@@ -5,7 +5,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
-from yiwang.search.documents import OfferDocument, PolicyTag, SearchQuery
+from search.documents import OfferDocument, PolicyTag, SearchQuery
 
 TODAY = date(2026, 11, 2)
 LIANDU = "331102"  # 莲都区, in 丽水市 331100, in 浙江省 330000

@@ -7,9 +7,9 @@ import uuid
 
 import pytest
 
-from yiwang.core.db import Database
-from yiwang.search.embedded import EmbeddedSearchIndex
-from yiwang.search.port import SearchIndex
+from core.db import Database
+from search.embedded import EmbeddedSearchIndex
+from search.port import SearchIndex
 
 MEILI_URL = os.environ.get("YIWANG_MEILI_URL")
 MEILI_API_KEY = os.environ.get("YIWANG_MEILI_API_KEY")
@@ -22,7 +22,7 @@ async def index(request: pytest.FixtureRequest, db: Database) -> SearchIndex:
     if request.param == "meilisearch":
         if not MEILI_URL:
             pytest.skip("YIWANG_MEILI_URL is not set: no Meilisearch server to test against")
-        from yiwang.search.meili import MeiliSearchIndex
+        from search.meili import MeiliSearchIndex
 
         backend = MeiliSearchIndex(MEILI_URL, api_key=MEILI_API_KEY, index_name=_MEILI_INDEX)
     else:

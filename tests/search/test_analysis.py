@@ -1,6 +1,6 @@
 import pytest
 
-from yiwang.search.analysis import (
+from search.analysis import (
     SynonymSet,
     edits1,
     index_tokens,

@@ -4,11 +4,11 @@ from dataclasses import replace
 
 import pytest
 
+from search.documents import SearchFilter
+from search.errors import SearchError, SearchErrorCode
+from search.port import SearchIndex
+from search.rules import MAX_PAGE_SIZE, MAX_QUERY_LENGTH
 from tests.search.catalogue import LENOVO_DESKTOP, catalogue, query
-from yiwang.search.documents import SearchFilter
-from yiwang.search.errors import SearchError, SearchErrorCode
-from yiwang.search.port import SearchIndex
-from yiwang.search.rules import MAX_PAGE_SIZE, MAX_QUERY_LENGTH
 
 
 @pytest.fixture

@@ -3,9 +3,9 @@ from datetime import datetime
 
 import pytest
 
+from search.documents import PRICE_BANDS, price_band_of, region_chain
+from search.keys import brand_key, document_keys
 from tests.search.catalogue import doc
-from yiwang.search.documents import PRICE_BANDS, price_band_of, region_chain
-from yiwang.search.keys import brand_key, document_keys
 
 
 def test_region_chain() -> None:

@@ -8,12 +8,12 @@ from alembic.migration import MigrationContext
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
+from core.db import Database
+from search.documents import FacetName
+from search.embedded import EmbeddedSearchIndex
+from search.models import include_name
 from tests.search.catalogue import catalogue, query
 from yiwang.all_models import Base
-from yiwang.core.db import Database
-from yiwang.search.documents import FacetName
-from yiwang.search.embedded import EmbeddedSearchIndex
-from yiwang.search.models import include_name
 
 
 def _diffs(connection: Connection, hook: Any) -> list[Any]:

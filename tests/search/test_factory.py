@@ -1,10 +1,10 @@
 from pydantic import SecretStr
 
-from yiwang.core.db import Database
-from yiwang.core.settings import Settings
-from yiwang.search.embedded import EmbeddedSearchIndex
-from yiwang.search.factory import make_search_index
-from yiwang.search.meili import MeiliSearchIndex
+from core.db import Database
+from core.settings import Settings
+from search.embedded import EmbeddedSearchIndex
+from search.factory import make_search_index
+from search.meili import MeiliSearchIndex
 
 
 def test_the_database_serves_search_by_default(settings: Settings, db: Database) -> None:

@@ -6,16 +6,16 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from core.clock import FrozenClock
+from core.db import Database
+from core.principal import Role
+from marketplace.models import Offer, OfferStatus
+from marketplace.policy import RegionPolicy
+from search import indexing
+from search.embedded import EmbeddedSearchIndex
 from tests import factories
 from tests.gql import gql
 from tests.orders.world import World, make_world
-from yiwang.core.clock import FrozenClock
-from yiwang.core.db import Database
-from yiwang.core.principal import Role
-from yiwang.marketplace.models import Offer, OfferStatus
-from yiwang.marketplace.policy import RegionPolicy
-from yiwang.search import indexing
-from yiwang.search.embedded import EmbeddedSearchIndex
 
 SEARCH = """query($q: String!, $f: SearchFilterInput, $s: SearchSort, $facets: [String!], $first: Int!,
                   $after: String, $r: String) {

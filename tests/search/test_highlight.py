@@ -1,4 +1,4 @@
-from yiwang.search.highlight import highlight
+from search.highlight import highlight
 
 
 def test_whole_latin_words_and_chinese_words_anywhere() -> None:

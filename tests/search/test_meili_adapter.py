@@ -7,11 +7,10 @@ from typing import Any
 
 import pytest
 
-from tests.search.catalogue import TODAY, catalogue, doc, query
-from yiwang.search.documents import FacetName, PolicyTag, SearchFilter, SearchSort
-from yiwang.search.errors import SearchBackendError
-from yiwang.search.meili import MeiliSearchIndex
-from yiwang.search.meili_mapping import (
+from search.documents import FacetName, PolicyTag, SearchFilter, SearchSort
+from search.errors import SearchBackendError
+from search.meili import MeiliSearchIndex
+from search.meili_mapping import (
     FACET_ATTRIBUTES,
     SETTINGS,
     filters,
@@ -22,6 +21,7 @@ from yiwang.search.meili_mapping import (
     synonym_map,
     to_document,
 )
+from tests.search.catalogue import TODAY, catalogue, doc, query
 
 
 class FakeIndex:

@@ -5,6 +5,16 @@ from datetime import date, timedelta
 
 import pytest
 
+from search.documents import (
+    FacetName,
+    PolicyTag,
+    SearchFilter,
+    SearchQuery,
+    SearchResult,
+    SearchSort,
+)
+from search.port import SearchIndex
+from search.synonyms import DEFAULT_SYNONYM_GROUPS
 from tests.search.catalogue import (
     CHANGZHOU,
     DELI_SHREDDER,
@@ -23,16 +33,6 @@ from tests.search.catalogue import (
     doc,
     query,
 )
-from yiwang.search.documents import (
-    FacetName,
-    PolicyTag,
-    SearchFilter,
-    SearchQuery,
-    SearchResult,
-    SearchSort,
-)
-from yiwang.search.port import SearchIndex
-from yiwang.search.synonyms import DEFAULT_SYNONYM_GROUPS
 
 VISIBLE = {
     LENOVO_DESKTOP,

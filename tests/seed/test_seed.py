@@ -10,19 +10,19 @@ from alembic import command
 from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
+from core.db import Database
+from core.principal import Role
+from core.settings import Settings
+from identity import regions, secrets, uscc
+from identity.models import Organisation, OrganisationKind, Region, User
+from marketplace import codes
+from marketplace.models import Category, Hall, Offer, Product, SpecKind
+from orders.models import PurchasePlan
+from seed import catalogue
+from seed.categories import CATEGORIES, is_leaf
+from seed.run import run_seed
+from seed.users import DEMO_PASSWORD
 from yiwang.cli import alembic_config
-from yiwang.core.db import Database
-from yiwang.core.principal import Role
-from yiwang.core.settings import Settings
-from yiwang.identity import regions, secrets, uscc
-from yiwang.identity.models import Organisation, OrganisationKind, Region, User
-from yiwang.marketplace import codes
-from yiwang.marketplace.models import Category, Hall, Offer, Product, SpecKind
-from yiwang.orders.models import PurchasePlan
-from yiwang.seed import catalogue
-from yiwang.seed.categories import CATEGORIES, is_leaf
-from yiwang.seed.run import run_seed
-from yiwang.seed.users import DEMO_PASSWORD
 
 Counts = dict[str, int]
 _T = TypeVar("_T")

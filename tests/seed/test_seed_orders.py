@@ -8,14 +8,14 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
-from yiwang.core.clock import SHANGHAI, FrozenClock, local_today
-from yiwang.core.db import Database
-from yiwang.core.holidays_cn import default_calendar
-from yiwang.core.outbox import OutboxEvent
-from yiwang.core.principal import Principal, Role
-from yiwang.core.settings import Settings
-from yiwang.identity.models import Organisation, User
-from yiwang.orders.models import (
+from core.clock import SHANGHAI, FrozenClock, local_today
+from core.db import Database
+from core.holidays_cn import default_calendar
+from core.outbox import OutboxEvent
+from core.principal import Principal, Role
+from core.settings import Settings
+from identity.models import Organisation, User
+from orders.models import (
     Contract,
     Order,
     OrderLine,
@@ -24,10 +24,10 @@ from yiwang.orders.models import (
     PaymentStatus,
     TimelineEntry,
 )
-from yiwang.seed import run
-from yiwang.seed.orders_stories import STORIES, schedule
-from yiwang.supervision.models import SupervisionWarning
-from yiwang.supervision.warnings import visible_to
+from seed import run
+from seed.orders_stories import STORIES, schedule
+from supervision.models import SupervisionWarning
+from supervision.warnings import visible_to
 
 # A Monday morning: the history is the eight weeks before it.
 ANCHOR = datetime(2026, 11, 23, 10, 0, tzinfo=SHANGHAI)

@@ -6,17 +6,17 @@ from typing import Any
 
 from sqlalchemy import select, update
 
+from core.dispatcher import dispatch_round
+from core.holidays_cn import default_calendar
+from core.outbox_consumers import OutboxCursor, new_owner
+from core.principal import Role
+from marketplace.models import OfferPricePoint
+from search.embedded import EmbeddedSearchIndex
+from supervision.models import SupervisionWarning
+from supervision.sweep import SweepReport, sweep
 from tests import factories
 from tests.factories import Member
 from tests.orders.world import World
-from yiwang.core.dispatcher import dispatch_round
-from yiwang.core.holidays_cn import default_calendar
-from yiwang.core.outbox_consumers import OutboxCursor, new_owner
-from yiwang.core.principal import Role
-from yiwang.marketplace.models import OfferPricePoint
-from yiwang.search.embedded import EmbeddedSearchIndex
-from yiwang.supervision.models import SupervisionWarning
-from yiwang.supervision.sweep import SweepReport, sweep
 
 WARNING_FIELDS = """id ruleCode ruleName level status subjectType subjectId scope regionCode
   title evidence raisedAt closedAt assigneeUserId order { number }
@@ -45,7 +45,7 @@ async def supervisor(w: World, region: str = "331100") -> Member:
 
 async def dispatch(w: World) -> int:
     """Run every consumer until the outbox is drained; how many event deliveries happened."""
-    from yiwang.api.background import consumers
+    from yiwang.background import consumers
 
     everyone = consumers(w.db, EmbeddedSearchIndex(w.db), clock=w.clock)
     owner, total = new_owner(), 0

@@ -9,22 +9,22 @@ from typing import Any
 
 from sqlalchemy import update
 
-from tests import factories
-from tests.factories import T0
-from yiwang.core.clock import SHANGHAI
-from yiwang.core.db import Database
-from yiwang.core.principal import Role
-from yiwang.identity.models import Organisation, OrganisationKind, SupplierSize
-from yiwang.marketplace.agreements.models import (
+from core.clock import SHANGHAI
+from core.db import Database
+from core.principal import Role
+from identity.models import Organisation, OrganisationKind, SupplierSize
+from marketplace.agreements.models import (
     Agreement,
     AgreementKind,
     AgreementStatus,
     ProcurementScope,
     SelectionMethod,
 )
-from yiwang.marketplace.models import Offer, OfferDeliveryRegion, OfferStatus, Product
-from yiwang.orders.models import Checkout, Order, OrderLine, OrderState, PlanStatus, PurchasePlan
-from yiwang.supervision.models import RuleSetting
+from marketplace.models import Offer, OfferDeliveryRegion, OfferStatus, Product
+from orders.models import Checkout, Order, OrderLine, OrderState, PlanStatus, PurchasePlan
+from supervision.models import RuleSetting
+from tests import factories
+from tests.factories import T0
 
 LISHUI = "331102"  # 丽水市莲都区, under the agreement's 丽水市
 CHANGZHOU = "320402"  # 常州市天宁区, elsewhere

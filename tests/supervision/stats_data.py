@@ -9,22 +9,22 @@ from itertools import count
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from tests import factories
-from tests.factories import T0
-from yiwang.core.clock import SHANGHAI
-from yiwang.core.db import Database
-from yiwang.core.principal import Role
-from yiwang.identity.models import Organisation, OrganisationKind, Region, SupplierSize
-from yiwang.marketplace.agreements.models import (
+from core.clock import SHANGHAI
+from core.db import Database
+from core.principal import Role
+from identity.models import Organisation, OrganisationKind, Region, SupplierSize
+from marketplace.agreements.models import (
     Agreement,
     AgreementKind,
     AgreementStatus,
     ProcurementScope,
     SelectionMethod,
 )
-from yiwang.marketplace.models import Offer, Product
-from yiwang.orders.models import Checkout, Order, OrderLine, OrderState, PlanStatus, PurchasePlan
-from yiwang.supervision.models import Level, SubjectType, SupervisionWarning, WarningStatus
+from marketplace.models import Offer, Product
+from orders.models import Checkout, Order, OrderLine, OrderState, PlanStatus, PurchasePlan
+from supervision.models import Level, SubjectType, SupervisionWarning, WarningStatus
+from tests import factories
+from tests.factories import T0
 
 CITY = "331100"  # 丽水市
 COUNTY_A = "331102"  # 莲都区

@@ -8,6 +8,17 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select
 
+from core.clock import FrozenClock
+from core.db import Database
+from identity.models import Organisation, Region, SupplierSize
+from marketplace.models import OfferStatus
+from marketplace.policy import RegionPolicy
+from orders.models import Order, OrderState
+from supervision.errors import SupervisionError, SupervisionErrorCode
+from supervision.models import SubjectType, SupervisionWarning
+from supervision.rules import concentration, policy_shares, splitting
+from supervision.settings import RuleBook, RuleConfig, load_rule_book
+from supervision.warnings import Finding, raise_findings
 from tests.factories import T0
 from tests.supervision.history_data import (
     CHANGZHOU,
@@ -24,17 +35,6 @@ from tests.supervision.history_data import (
     set_rule,
     shanghai,
 )
-from yiwang.core.clock import FrozenClock
-from yiwang.core.db import Database
-from yiwang.identity.models import Organisation, Region, SupplierSize
-from yiwang.marketplace.models import OfferStatus
-from yiwang.marketplace.policy import RegionPolicy
-from yiwang.orders.models import Order, OrderState
-from yiwang.supervision.errors import SupervisionError, SupervisionErrorCode
-from yiwang.supervision.models import SubjectType, SupervisionWarning
-from yiwang.supervision.rules import concentration, policy_shares, splitting
-from yiwang.supervision.settings import RuleBook, RuleConfig, load_rule_book
-from yiwang.supervision.warnings import Finding, raise_findings
 
 SPLITTING = "ORDER_SPLITTING"
 CONCENTRATION = "SUPPLIER_CONCENTRATION"

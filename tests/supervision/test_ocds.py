@@ -22,18 +22,18 @@ import pytest
 from libcoveocds.api import ocds_json_output  # type: ignore[import-untyped]
 from libcoveocds.config import LibCoveOCDSConfig  # type: ignore[import-untyped]
 
+from core.clock import FrozenClock
+from core.db import Database
+from core.principal import Actor
+from core.settings import Settings
+from marketplace.agreements.models import Agreement, SelectionMethod
+from marketplace.agreements.quotes import set_quote
+from supervision.ocds_json import dumps
+from supplier_portal.listings import ListingPatch, approve_listing, update_listing
 from tests import agreements as agreement_world
 from tests.factories import T0
 from tests.orders.world import ANNOUNCE, RECORD_TREASURY, REQUEST_PAYMENT, World, make_world
-from yiwang.api.app import create_app
-from yiwang.core.clock import FrozenClock
-from yiwang.core.db import Database
-from yiwang.core.principal import Actor
-from yiwang.core.settings import Settings
-from yiwang.marketplace.agreements.models import Agreement, SelectionMethod
-from yiwang.marketplace.agreements.quotes import set_quote
-from yiwang.supervision.ocds_json import dumps
-from yiwang.supplier_portal.listings import ListingPatch, approve_listing, update_listing
+from yiwang.app import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 # The OCDS 1.1.5 schema and the techniques extension (Apache 2.0), vendored for offline checks.

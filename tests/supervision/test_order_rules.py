@@ -8,6 +8,10 @@ import httpx
 import pytest
 from sqlalchemy import update
 
+from core.clock import FrozenClock
+from core.db import Database
+from identity.models import Organisation, OrganisationKind
+from supervision.models import SubjectType
 from tests import factories
 from tests.orders.world import (
     ACCEPT,
@@ -20,10 +24,6 @@ from tests.orders.world import (
     make_world,
 )
 from tests.supervision import flow
-from yiwang.core.clock import FrozenClock
-from yiwang.core.db import Database
-from yiwang.identity.models import Organisation, OrganisationKind
-from yiwang.supervision.models import SubjectType
 
 
 @pytest.fixture
@@ -184,7 +184,7 @@ async def test_a_region_lowers_the_configuration_standard(w: World) -> None:
 async def test_a_supplier_blacklisted_after_the_order_is_not_blamed_for_it(w: World) -> None:
     from datetime import date
 
-    from yiwang.identity.models import BlacklistEntry, BlacklistKind
+    from identity.models import BlacklistEntry, BlacklistKind
 
     await w.placed_order()
     async with w.db.unit_of_work() as s:
@@ -218,7 +218,7 @@ async def test_acceptance_after_its_deadline_is_flagged_when_it_happens(w: World
 async def test_a_listing_back_dated_over_an_order_flags_it_after_the_fact(w: World) -> None:
     from datetime import date
 
-    from yiwang.identity.models import BlacklistEntry, BlacklistKind
+    from identity.models import BlacklistEntry, BlacklistKind
 
     order = await w.placed_order()
     async with w.db.unit_of_work() as s:
@@ -242,7 +242,7 @@ async def test_a_listing_back_dated_over_an_order_flags_it_after_the_fact(w: Wor
 
 
 async def test_plans_cut_or_narrowed_after_the_orders_are_audited(w: World) -> None:
-    from yiwang.orders.models import PurchasePlan
+    from orders.models import PurchasePlan
 
     await w.placed_order()  # 9,000.00 against a 200,000.00 plan for 品目 A02
     await flow.run_sweep(w)
@@ -264,10 +264,10 @@ async def test_plans_cut_or_narrowed_after_the_orders_are_audited(w: World) -> N
 def test_line_prices_above_the_ceiling_or_the_market_are_judged_on_the_snapshot() -> None:
     from datetime import UTC, datetime
 
-    from yiwang.orders.models import OrderLine
-    from yiwang.supervision.catalogue import BY_CODE
-    from yiwang.supervision.rules import prices
-    from yiwang.supervision.settings import RuleBook
+    from orders.models import OrderLine
+    from supervision.catalogue import BY_CODE
+    from supervision.rules import prices
+    from supervision.settings import RuleBook
 
     line = OrderLine(
         id=7,
@@ -299,7 +299,7 @@ def test_line_prices_above_the_ceiling_or_the_market_are_judged_on_the_snapshot(
 
 
 def _setting(rule: str, params: dict[str, Any]) -> Any:
-    from yiwang.supervision.models import RuleSetting
+    from supervision.models import RuleSetting
 
     return RuleSetting(
         region_code="331100", rule_code=rule, params=params, enabled=None, level=None
@@ -307,9 +307,9 @@ def _setting(rule: str, params: dict[str, Any]) -> Any:
 
 
 async def test_a_batch_without_a_placement_is_judged_too(w: World) -> None:
+    from core.outbox_consumers import lag
+    from supervision import engine
     from tests.orders.world import CONFIRM
-    from yiwang.core.outbox_consumers import lag
-    from yiwang.supervision import engine
 
     order = await w.placed_order()
     await flow.dispatch(w)

@@ -9,6 +9,28 @@ import httpx
 import pytest
 import strawberry
 
+from api.context import Context, Credentials
+from api.error_shaping import ShapedErrorsSchema
+from api.schema import Query as AppQuery
+from api.supervision.statistics import StatisticsQuery
+from core.clock import FrozenClock
+from core.db import Database
+from core.errors import CoreErrorCode, InvalidInput
+from core.principal import Role
+from core.settings import Settings
+from identity import secrets
+from identity.errors import IdentityError
+from identity.models import SupplierSize
+from orders.models import OrderState
+from supervision.models import Level, WarningStatus
+from supervision.statistics import (
+    RankedOrganisation,
+    RegionStatistics,
+    RuleLevelCount,
+    StatusCount,
+    StepTime,
+    regional_statistics,
+)
 from tests import factories
 from tests.api.test_query_counts import count_statements
 from tests.factories import Member
@@ -29,28 +51,6 @@ from tests.supervision.stats_data import (
     add_unit,
     build,
     shanghai,
-)
-from yiwang.api.context import Context, Credentials
-from yiwang.api.error_shaping import ShapedErrorsSchema
-from yiwang.api.schema import Query as AppQuery
-from yiwang.api.supervision.statistics import StatisticsQuery
-from yiwang.core.clock import FrozenClock
-from yiwang.core.db import Database
-from yiwang.core.errors import CoreErrorCode, InvalidInput
-from yiwang.core.principal import Role
-from yiwang.core.settings import Settings
-from yiwang.identity import secrets
-from yiwang.identity.errors import IdentityError
-from yiwang.identity.models import SupplierSize
-from yiwang.orders.models import OrderState
-from yiwang.supervision.models import Level, WarningStatus
-from yiwang.supervision.statistics import (
-    RankedOrganisation,
-    RegionStatistics,
-    RuleLevelCount,
-    StatusCount,
-    StepTime,
-    regional_statistics,
 )
 
 OCT_1 = date(2026, 10, 1)
@@ -434,7 +434,7 @@ WIRED = issubclass(AppQuery, StatisticsQuery)
 
 
 @pytest.mark.skipif(
-    not WIRED, reason="the owner has not yet mixed StatisticsQuery into yiwang.api.schema.Query"
+    not WIRED, reason="the owner has not yet mixed StatisticsQuery into api.schema.Query"
 )
 async def test_the_app_serves_the_statistics(
     world: StatsWorld, client: httpx.AsyncClient, clock: FrozenClock

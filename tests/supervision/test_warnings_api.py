@@ -8,19 +8,19 @@ import httpx
 import pytest
 from sqlalchemy import select
 
+from api.context import Context, Credentials
+from api.schema import build_schema
+from core.audit import AuditEntry
+from core.clock import FrozenClock
+from core.db import Database
+from core.settings import Settings
+from supervision.models import SubjectType
+from supervision.settings import load_rule_book
+from supervision.warnings import Finding, raise_findings
 from tests import factories
 from tests.factories import Member
 from tests.orders.world import World, make_world
 from tests.supervision import flow
-from yiwang.api.context import Context, Credentials
-from yiwang.api.schema import build_schema
-from yiwang.core.audit import AuditEntry
-from yiwang.core.clock import FrozenClock
-from yiwang.core.db import Database
-from yiwang.core.settings import Settings
-from yiwang.supervision.models import SubjectType
-from yiwang.supervision.settings import load_rule_book
-from yiwang.supervision.warnings import Finding, raise_findings
 
 
 @pytest.fixture
@@ -205,7 +205,7 @@ async def test_the_subscription_speaks_graphql_transport_ws_over_a_websocket(
     import uvicorn
     import websockets
 
-    from yiwang.api.app import create_app
+    from yiwang.app import create_app
 
     chief = await flow.supervisor(w, "331100")
     await _raise(w, "331102", subject="pushed")

@@ -12,22 +12,22 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select, update
 
+from core.audit import AuditEntry
+from core.clock import FrozenClock
+from core.db import Database
+from core.errors import DomainError
+from core.outbox import OutboxEvent
+from core.principal import Actor, Role
+from marketplace.models import Offer, OfferDeliveryRegion, OfferStatus, Product
+from supplier_portal import bulk_import, listings
+from supplier_portal.bulk_import import ImportOutcome, ImportReport, import_listings
+from supplier_portal.importing import reading
+from supplier_portal.importing.columns import HEADERS
+from supplier_portal.importing.lookups import Lookups, look_up
 from tests import factories
 from tests.agreements import World, active, make_world
 from tests.factories import Member, gid
 from tests.gql import ACCEPT
-from yiwang.core.audit import AuditEntry
-from yiwang.core.clock import FrozenClock
-from yiwang.core.db import Database
-from yiwang.core.errors import DomainError
-from yiwang.core.outbox import OutboxEvent
-from yiwang.core.principal import Actor, Role
-from yiwang.marketplace.models import Offer, OfferDeliveryRegion, OfferStatus, Product
-from yiwang.supplier_portal import bulk_import, listings
-from yiwang.supplier_portal.bulk_import import ImportOutcome, ImportReport, import_listings
-from yiwang.supplier_portal.importing import reading
-from yiwang.supplier_portal.importing.columns import HEADERS
-from yiwang.supplier_portal.importing.lookups import Lookups, look_up
 
 GTIN = "4006381333931"
 AGREEMENT = "LS-2026-PC"  # tests.agreements: ceiling 5000 yuan for A02010104, region 331100

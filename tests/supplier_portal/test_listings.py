@@ -6,15 +6,15 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
+from core.clock import FrozenClock
+from core.db import Database
+from core.outbox import OutboxEvent
+from core.principal import Role
+from marketplace.models import Offer
+from marketplace.policy import RegionPolicy
 from tests import factories
 from tests.agreements import ADMIT, APPLY, World, active, codes, make_world, soliciting
 from tests.factories import gid
-from yiwang.core.clock import FrozenClock
-from yiwang.core.db import Database
-from yiwang.core.outbox import OutboxEvent
-from yiwang.core.principal import Role
-from yiwang.marketplace.models import Offer
-from yiwang.marketplace.policy import RegionPolicy
 
 OFFER = "offer { id status price { amount } stock rejectionReason deliveryRegionCodes agreement { code } } errors { code field message }"
 CREATE = f"mutation($input: CreateOfferInput!) {{ createOffer(input: $input) {{ {OFFER} }} }}"

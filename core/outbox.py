@@ -1,0 +1,99 @@
+"""The transactional outbox: an event is written in the same transaction as the change it reports.
+
+The dispatcher (`outbox_consumers`) hands each row to every consumer at least once; consumers
+dedupe by `OutboxEvent.event_id` or are idempotent by nature.
+
+`xact_id` is the writing transaction's id on PostgreSQL (0 on SQLite): consumers read events in
+(xact_id, id) order and only those of transactions older than every transaction still running,
+so an event that commits late can never slip behind a consumer's cursor. `partition` spreads
+aggregates over PARTITIONS buckets, so several workers can share one consumer and still see each
+aggregate's events in order.
+"""
+
+import dataclasses
+import uuid
+import zlib
+from datetime import datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import BigInteger, Index, SmallInteger, String
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
+
+from core.clock import Clock
+from core.db import Base, BigId, Json
+
+PARTITIONS = 64
+
+
+class current_xact_id(FunctionElement[int]):
+    type = BigInteger()
+    inherit_cache = True
+
+
+@compiles(current_xact_id)
+def _current_xact_id_default(element: current_xact_id, compiler: SQLCompiler, **kw: Any) -> str:
+    return "0"
+
+
+@compiles(current_xact_id, "postgresql")
+def _current_xact_id_pg(element: current_xact_id, compiler: SQLCompiler, **kw: Any) -> str:
+    return "pg_current_xact_id()::text::bigint"
+
+
+def partition_of(aggregate_type: str, aggregate_id: str) -> int:
+    return zlib.crc32(f"{aggregate_type}:{aggregate_id}".encode()) % PARTITIONS
+
+
+class OutboxEvent(Base):
+    __tablename__ = "outbox_event"
+    __table_args__ = (
+        Index("ix_outbox_event_pending", "dispatched_at", "id"),
+        Index("ix_outbox_event_xact_id_id", "xact_id", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(32), unique=True)
+    event_type: Mapped[str] = mapped_column(String(64))
+    aggregate_type: Mapped[str] = mapped_column(String(64))
+    aggregate_id: Mapped[str] = mapped_column(String(64))
+    payload: Mapped[dict[str, Any]] = mapped_column(Json)
+    occurred_at: Mapped[datetime]
+    dispatched_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(default=0)
+    xact_id: Mapped[int] = mapped_column(BigInteger, default=current_xact_id(), server_default="0")
+    partition: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
+
+
+@dataclasses.dataclass(frozen=True, kw_only=True)
+class Event:
+    """Base of every domain event; subclasses are frozen dataclasses of JSON-able fields."""
+
+    event_type: ClassVar[str]
+    aggregate_type: ClassVar[str]
+
+    @property
+    def aggregate_id(self) -> str:
+        raise NotImplementedError
+
+    def payload(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def record(session: AsyncSession, event: Event, *, clock: Clock) -> OutboxEvent:
+    row = OutboxEvent(
+        event_id=uuid.uuid4().hex,
+        event_type=event.event_type,
+        aggregate_type=event.aggregate_type,
+        aggregate_id=event.aggregate_id,
+        payload=event.payload(),
+        occurred_at=clock.now(),
+        dispatched_at=None,
+        attempts=0,
+        partition=partition_of(event.aggregate_type, event.aggregate_id),
+    )
+    session.add(row)
+    return row

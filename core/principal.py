@@ -1,0 +1,56 @@
+from dataclasses import dataclass
+from enum import StrEnum
+
+from core.errors import Forbidden, Unauthenticated
+
+
+class Role(StrEnum):
+    PURCHASER = "PURCHASER"
+    SUPPLIER = "SUPPLIER"
+    PARTNER = "PARTNER"
+    OPERATOR = "OPERATOR"
+    SUPERVISOR = "SUPERVISOR"
+
+
+# Those who sell: admitted suppliers, and e-commerce platforms that are suppliers too.
+SELLERS = (Role.SUPPLIER, Role.PARTNER)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Principal:
+    """Who is acting: a logged-in user, or a partner's API key (user_id is then None)."""
+
+    role: Role
+    organisation_id: int
+    region_code: str
+    user_id: int | None = None
+    api_key_id: int | None = None
+    # What an API key may do ("catalogue", "orders"); a signed-in user is limited by role alone.
+    scopes: frozenset[str] = frozenset()
+
+    def require_role(self, *roles: Role) -> None:
+        if self.role not in roles:
+            raise Forbidden(f"此操作需要角色: {'、'.join(r.value for r in roles)}")
+
+    def require_scope(self, scope: str) -> None:
+        if self.api_key_id is not None and scope not in self.scopes:
+            raise Forbidden(f"此 API 密钥没有 {scope} 权限")
+
+
+@dataclass(frozen=True, kw_only=True)
+class Actor:
+    """A principal (or nobody) plus where the request came from: what the audit log records."""
+
+    principal: Principal | None
+    client_address: str | None = None
+    request_id: str | None = None
+
+    def require(self, *roles: Role) -> Principal:
+        if self.principal is None:
+            raise Unauthenticated()
+        if roles:
+            self.principal.require_role(*roles)
+        return self.principal
+
+
+ANONYMOUS = Actor(principal=None)
