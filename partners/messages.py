@@ -29,12 +29,12 @@ from sqlalchemy.orm import aliased
 from core.clock import Clock
 from core.db import Database
 from core.errors import InvalidInput
+from core.events.orders import ContractEvent, OrderEvent, PaymentEvent
 from core.money import CURRENCY, fen_to_yuan
 from core.outbox import OutboxEvent
 from core.principal import Actor, Role
 from identity.models import Organisation, OrganisationKind
 from marketplace.models import Offer
-from orders.events import ContractEvent, OrderEvent, PaymentEvent
 from orders.models import Contract, Order, OrderLine, Payment
 from partners.models import DeliveryStatus, PartnerMessage, Webhook, WebhookDelivery
 from partners.webhooks import acting_partner, readable_partner, subscribes

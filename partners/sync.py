@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.audit import write_audit
 from core.clock import Clock, local_today
 from core.errors import InvalidInput
+from core.events.partners import PartnerCatalogueSynced
 from core.outbox import record
 from core.principal import Actor, Role
 from identity.models import Organisation, Region
@@ -29,7 +30,6 @@ from marketplace.models import (
     OfferPricePoint,
     Product,
 )
-from partners.events import PartnerCatalogueSynced
 from partners.models import PartnerCategory, PartnerSku
 from partners.sync_input import MAX_BATCH, ItemCode, ItemRejected, Patch
 from partners.sync_state import Catalogued, HoldReason, OfferState, hold_message, judge

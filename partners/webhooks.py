@@ -23,11 +23,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.audit import write_audit
 from core.clock import Clock
 from core.errors import Forbidden, InvalidInput, NotFound
+from core.events.orders import ContractEvent, OrderEvent, PaymentEvent
 from core.outbox import Event
 from core.pagination import Page, PageRequest, SortKey, paginate
 from core.principal import Actor, Role
 from identity.models import Organisation, OrganisationKind
-from orders.events import ContractEvent, OrderEvent, PaymentEvent
 from orders.rules import ORDERS_SCOPE
 from partners.errors import PartnerError, PartnerErrorCode
 from partners.models import DeliveryStatus, Webhook, WebhookDelivery

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.audit import write_audit
 from core.clock import Clock
 from core.errors import InvalidInput, NotFound
+from core.events import listings as events
 from core.money import fen_to_yuan, parse_fen
 from core.outbox import record
 from core.principal import SELLERS, Actor, Principal, Role
@@ -27,7 +28,6 @@ from marketplace.errors import CatalogueError, CatalogueErrorCode
 from marketplace.models import Image, Offer, OfferDeliveryRegion, OfferStatus, Product
 from marketplace.policy import policy_for
 from marketplace.price_history import record_change, record_price
-from supplier_portal import events
 from supplier_portal.errors import ListingError, ListingErrorCode
 
 MAX_STOCK = 10_000_000
