@@ -11,286 +11,70 @@ from core.events.orders import OrderAccepted
 from core.outbox import Event, OutboxEvent, registered
 
 # What the outbox stores today: event_type -> (aggregate_type, payload keys in order).
+_ORDER = "order_id number purchaser_id supplier_id agreement_id region_code state total_fen"
+_CONTRACT = "contract_id number order_id amount_fen"
+_PAYMENT = "payment_id order_id method amount_fen"
+_LISTING = "offer_id product_id supplier_id agreement_id status"
+_STATUS = "agreement_id old_status new_status"
+_ENTRANT = "agreement_id supplier_id status"
 STORED = {
-    "AgreementActivated": ("Agreement", ("agreement_id", "old_status", "new_status")),
-    "AgreementCreated": ("Agreement", ("agreement_id", "code")),
-    "AgreementExpired": ("Agreement", ("agreement_id", "old_status", "new_status")),
-    "AgreementTerminated": ("Agreement", ("agreement_id", "old_status", "new_status")),
-    "CategoryCreated": ("Category", ("category_id", "code")),
-    "CeilingSet": ("Agreement", ("agreement_id", "ceiling_id", "ceiling_fen")),
-    "ContractAnnounced": ("Contract", ("contract_id", "number", "order_id", "amount_fen")),
-    "ContractFiled": ("Contract", ("contract_id", "number", "order_id", "amount_fen")),
-    "ContractGenerated": ("Contract", ("contract_id", "number", "order_id", "amount_fen")),
-    "ContractSigned": (
-        "Contract",
-        (
-            "contract_id",
-            "number",
-            "order_id",
-            "amount_fen",
-            "signed_on",
-            "announce_due_on",
-            "filing_due_on",
-        ),
-    ),
-    "DisputeAnswered": (
-        "Order",
-        (
-            "order_id",
-            "number",
-            "purchaser_id",
-            "supplier_id",
-            "agreement_id",
-            "region_code",
-            "state",
-            "total_fen",
-            "dispute_id",
-        ),
-    ),
-    "HallChanged": ("Hall", ("hall_id", "supplier_ids", "product_ids")),
-    "ImageUploaded": (
-        "Image",
-        ("image_id", "sha256", "format", "width", "height", "organisation_id"),
-    ),
+    "AgreementActivated": ("Agreement", _STATUS),
+    "AgreementCreated": ("Agreement", "agreement_id code"),
+    "AgreementExpired": ("Agreement", _STATUS),
+    "AgreementTerminated": ("Agreement", _STATUS),
+    "CategoryCreated": ("Category", "category_id code"),
+    "CeilingSet": ("Agreement", "agreement_id ceiling_id ceiling_fen"),
+    "ContractAnnounced": ("Contract", _CONTRACT),
+    "ContractFiled": ("Contract", _CONTRACT),
+    "ContractGenerated": ("Contract", _CONTRACT),
+    "ContractSigned": ("Contract", f"{_CONTRACT} signed_on announce_due_on filing_due_on"),
+    "DisputeAnswered": ("Order", f"{_ORDER} dispute_id"),
+    "HallChanged": ("Hall", "hall_id supplier_ids product_ids"),
+    "ImageUploaded": ("Image", "image_id sha256 format width height organisation_id"),
     "InvoiceSubmitted": (
         "Order",
-        (
-            "order_id",
-            "number",
-            "purchaser_id",
-            "supplier_id",
-            "agreement_id",
-            "region_code",
-            "state",
-            "total_fen",
-            "invoice_id",
-            "kind",
-            "code",
-            "invoice_number",
-            "amount_fen",
-            "tax_fen",
-            "issued_on",
-        ),
+        f"{_ORDER} invoice_id kind code invoice_number amount_fen tax_fen issued_on",
     ),
-    "ListingApproved": (
-        "Offer",
-        ("offer_id", "product_id", "supplier_id", "agreement_id", "status"),
-    ),
-    "ListingChanged": (
-        "Offer",
-        ("offer_id", "product_id", "supplier_id", "agreement_id", "status", "changes"),
-    ),
-    "ListingCreated": (
-        "Offer",
-        ("offer_id", "product_id", "supplier_id", "agreement_id", "status"),
-    ),
-    "ListingRejected": (
-        "Offer",
-        ("offer_id", "product_id", "supplier_id", "agreement_id", "status", "reason"),
-    ),
-    "ListingSubmitted": (
-        "Offer",
-        ("offer_id", "product_id", "supplier_id", "agreement_id", "status"),
-    ),
-    "ListingWithdrawn": (
-        "Offer",
-        ("offer_id", "product_id", "supplier_id", "agreement_id", "status"),
-    ),
-    "OfferShelfChanged": (
-        "Offer",
-        ("offer_id", "product_id", "supplier_id", "agreement_id", "status"),
-    ),
-    "OrderAcceptanceFailed": (
-        "Order",
-        (
-            "order_id",
-            "number",
-            "purchaser_id",
-            "supplier_id",
-            "agreement_id",
-            "region_code",
-            "state",
-            "total_fen",
-            "reason",
-        ),
-    ),
-    "OrderAccepted": (
-        "Order",
-        (
-            "order_id",
-            "number",
-            "purchaser_id",
-            "supplier_id",
-            "agreement_id",
-            "region_code",
-            "state",
-            "total_fen",
-            "accepted_fen",
-            "ratings",
-        ),
-    ),
-    "OrderCancellationRequested": (
-        "Order",
-        (
-            "order_id",
-            "number",
-            "purchaser_id",
-            "supplier_id",
-            "agreement_id",
-            "region_code",
-            "state",
-            "total_fen",
-            "reason",
-        ),
-    ),
-    "OrderCancelled": (
-        "Order",
-        (
-            "order_id",
-            "number",
-            "purchaser_id",
-            "supplier_id",
-            "agreement_id",
-            "region_code",
-            "state",
-            "total_fen",
-            "reason",
-        ),
-    ),
-    "OrderConfirmed": (
-        "Order",
-        (
-            "order_id",
-            "number",
-            "purchaser_id",
-            "supplier_id",
-            "agreement_id",
-            "region_code",
-            "state",
-            "total_fen",
-        ),
-    ),
-    "OrderDelivered": (
-        "Order",
-        (
-            "order_id",
-            "number",
-            "purchaser_id",
-            "supplier_id",
-            "agreement_id",
-            "region_code",
-            "state",
-            "total_fen",
-        ),
-    ),
-    "OrderPaid": (
-        "Order",
-        (
-            "order_id",
-            "number",
-            "purchaser_id",
-            "supplier_id",
-            "agreement_id",
-            "region_code",
-            "state",
-            "total_fen",
-        ),
-    ),
-    "OrderPlaced": (
-        "Order",
-        (
-            "order_id",
-            "number",
-            "purchaser_id",
-            "supplier_id",
-            "agreement_id",
-            "region_code",
-            "state",
-            "total_fen",
-            "plan_id",
-            "lines",
-        ),
-    ),
-    "OrderRejected": (
-        "Order",
-        (
-            "order_id",
-            "number",
-            "purchaser_id",
-            "supplier_id",
-            "agreement_id",
-            "region_code",
-            "state",
-            "total_fen",
-            "reason",
-        ),
-    ),
+    "ListingApproved": ("Offer", _LISTING),
+    "ListingChanged": ("Offer", f"{_LISTING} changes"),
+    "ListingCreated": ("Offer", _LISTING),
+    "ListingRejected": ("Offer", f"{_LISTING} reason"),
+    "ListingSubmitted": ("Offer", _LISTING),
+    "ListingWithdrawn": ("Offer", _LISTING),
+    "OfferShelfChanged": ("Offer", _LISTING),
+    "OrderAcceptanceFailed": ("Order", f"{_ORDER} reason"),
+    "OrderAccepted": ("Order", f"{_ORDER} accepted_fen ratings"),
+    "OrderCancellationRequested": ("Order", f"{_ORDER} reason"),
+    "OrderCancelled": ("Order", f"{_ORDER} reason"),
+    "OrderConfirmed": ("Order", _ORDER),
+    "OrderDelivered": ("Order", _ORDER),
+    "OrderPaid": ("Order", _ORDER),
+    "OrderPlaced": ("Order", f"{_ORDER} plan_id lines"),
+    "OrderRejected": ("Order", f"{_ORDER} reason"),
     "OrderShipmentDispatched": (
         "Order",
-        (
-            "order_id",
-            "number",
-            "purchaser_id",
-            "supplier_id",
-            "agreement_id",
-            "region_code",
-            "state",
-            "total_fen",
-            "shipment_id",
-            "carrier",
-            "tracking_number",
-            "lines",
-            "complete",
-        ),
+        f"{_ORDER} shipment_id carrier tracking_number lines complete",
     ),
-    "OrderShipped": (
-        "Order",
-        (
-            "order_id",
-            "number",
-            "purchaser_id",
-            "supplier_id",
-            "agreement_id",
-            "region_code",
-            "state",
-            "total_fen",
-            "carrier",
-            "tracking_number",
-        ),
-    ),
-    "OrganisationRegistered": ("Organisation", ("organisation_id", "kind", "region_code")),
-    "PartnerCatalogueSynced": ("Partner", ("partner_id", "offer_ids")),
-    "PaymentCompleted": (
-        "Payment",
-        (
-            "payment_id",
-            "order_id",
-            "method",
-            "amount_fen",
-            "voucher_number",
-            "payment_due_on",
-            "days_late",
-        ),
-    ),
-    "PaymentFailed": ("Payment", ("payment_id", "order_id", "method", "amount_fen", "reason")),
-    "PaymentRequested": ("Payment", ("payment_id", "order_id", "method", "amount_fen")),
-    "ProductCreated": ("Product", ("product_id", "category_code")),
-    "QuotaChanged": (
-        "Agreement",
-        ("agreement_id", "supplier_id", "reference", "amount_fen", "released"),
-    ),
+    "OrderShipped": ("Order", f"{_ORDER} carrier tracking_number"),
+    "OrganisationRegistered": ("Organisation", "organisation_id kind region_code"),
+    "PartnerCatalogueSynced": ("Partner", "partner_id offer_ids"),
+    "PaymentCompleted": ("Payment", f"{_PAYMENT} voucher_number payment_due_on days_late"),
+    "PaymentFailed": ("Payment", f"{_PAYMENT} reason"),
+    "PaymentRequested": ("Payment", _PAYMENT),
+    "ProductCreated": ("Product", "product_id category_code"),
+    "QuotaChanged": ("Agreement", "agreement_id supplier_id reference amount_fen released"),
     "QuoteChanged": (
         "Agreement",
-        ("agreement_id", "supplier_id", "product_id", "old_price_fen", "new_price_fen"),
+        "agreement_id supplier_id product_id old_price_fen new_price_fen",
     ),
-    "SolicitationOpened": ("Agreement", ("agreement_id", "old_status", "new_status")),
-    "SupplierAdmitted": ("Agreement", ("agreement_id", "supplier_id", "status")),
-    "SupplierApplied": ("Agreement", ("agreement_id", "supplier_id", "status")),
-    "SupplierLeaveRequested": ("Agreement", ("agreement_id", "supplier_id", "status")),
-    "SupplierLeft": ("Agreement", ("agreement_id", "supplier_id", "status")),
-    "SupplierRejected": ("Agreement", ("agreement_id", "supplier_id", "status")),
-    "UpgradeDecided": ("Agreement", ("agreement_id", "upgrade_id", "status")),
-    "UpgradeProposed": ("Agreement", ("agreement_id", "upgrade_id")),
+    "SolicitationOpened": ("Agreement", _STATUS),
+    "SupplierAdmitted": ("Agreement", _ENTRANT),
+    "SupplierApplied": ("Agreement", _ENTRANT),
+    "SupplierLeaveRequested": ("Agreement", _ENTRANT),
+    "SupplierLeft": ("Agreement", _ENTRANT),
+    "SupplierRejected": ("Agreement", _ENTRANT),
+    "UpgradeDecided": ("Agreement", "agreement_id upgrade_id status"),
+    "UpgradeProposed": ("Agreement", "agreement_id upgrade_id"),
 }
 
 
@@ -300,7 +84,7 @@ def _ours() -> dict[str, type[Event]]:
 
 def test_the_derived_event_types_are_exactly_those_stored_today() -> None:
     found = {
-        name: (cls.aggregate_type, tuple(f.name for f in dataclasses.fields(cls)))
+        name: (cls.aggregate_type, " ".join(f.name for f in dataclasses.fields(cls)))
         for name, cls in _ours().items()
     }
     assert found == STORED
@@ -331,19 +115,12 @@ def _row(event_type: str, payload: dict[str, Any]) -> OutboxEvent:
 
 
 def test_decode_gives_back_the_event_that_was_recorded() -> None:
-    event = OrderAccepted(
-        order_id=1,
-        number="DD1",
-        purchaser_id=2,
-        supplier_id=3,
-        agreement_id=4,
-        region_code="110000",
-        state="ACCEPTED",
-        total_fen=100,
-        accepted_fen=100,
-        ratings={"quality": 5},
-    )
-    assert decode(_row(event.event_type, event.payload())) == event
+    stored = {"order_id": 1, "number": "DD1", "purchaser_id": 2, "supplier_id": 3}
+    stored |= {"agreement_id": 4, "region_code": "110000", "state": "ACCEPTED"}
+    stored |= {"total_fen": 100, "accepted_fen": 100, "ratings": {"quality": 5}}
+    event = decode(_row("OrderAccepted", stored))
+    assert isinstance(event, OrderAccepted)
+    assert (event.supplier_id, event.payload()) == (3, stored)
 
 
 def test_an_event_type_no_class_has_decodes_as_unknown() -> None:
