@@ -14,18 +14,13 @@ from core.money import parse_fen
 from core.principal import Actor
 from marketplace import policy
 
-MarketPriceRule = strawberry.enum(
-    policy.MarketPriceRule,
-    description="LOWEST: not above the lowest platform price (浙江); AVERAGE: the average (青海).",
-)
-
 
 @strawberry.type(description="The rules in force in a region, each inherited if not set there.")
 class RegionPolicy:
     region_code: str
     goods_term_months: int
     services_term_months: int
-    market_price_rule: MarketPriceRule  # type: ignore[valid-type]
+    market_price_rule: policy.MarketPriceRule
     market_window_days: int = strawberry.field(
         description="Platform prices older than this do not bind quotes."
     )
@@ -72,7 +67,7 @@ class RegionPolicyInput:
     region_code: str
     goods_term_months: int | None = None
     services_term_months: int | None = None
-    market_price_rule: MarketPriceRule | None = None  # type: ignore[valid-type]
+    market_price_rule: policy.MarketPriceRule | None = None
     market_window_days: int | None = None
     closed_min_elimination_percent: Decimal | None = None
     review_listing_changes: bool | None = None

@@ -20,14 +20,6 @@ from core.principal import Actor, Role
 from search import documents, rules
 from search.errors import SearchError, SearchErrorCode
 
-PolicyTag = strawberry.enum(
-    documents.PolicyTag, description="政府采购政策功能: SME, small/micro, welfare, prison, 832."
-)
-SearchSort = strawberry.enum(
-    documents.SearchSort,
-    description="RELEVANCE (best-selling first when browsing), price, sales, rating.",
-)
-
 
 @strawberry.input(description="Every field set must hold; brands: any of them; tags: all.")
 class SearchFilterInput:
@@ -40,7 +32,7 @@ class SearchFilterInput:
     )
     hall_id: relay.GlobalID | None = None
     agreement_id: relay.GlobalID | None = None
-    policy_tags: list[PolicyTag] = strawberry.field(default_factory=list)  # type: ignore[valid-type]
+    policy_tags: list[documents.PolicyTag] = strawberry.field(default_factory=list)
 
     def to_filter(self) -> documents.SearchFilter:
         return documents.SearchFilter(
@@ -89,7 +81,7 @@ class SearchHit:
     stock: int
     sales_count: int
     rating: Decimal | None = strawberry.field(description="Average stars, once rated.")
-    policy_tags: list[PolicyTag]  # type: ignore[valid-type]
+    policy_tags: list[documents.PolicyTag]
     offer_id: relay.GlobalID
     product_id: relay.GlobalID
     row_id: strawberry.Private[int]
@@ -177,7 +169,7 @@ class SearchQuery:
         info: Info,
         query: str = "",
         filter: SearchFilterInput | None = None,
-        sort: SearchSort = documents.SearchSort.RELEVANCE,  # type: ignore[valid-type]
+        sort: documents.SearchSort = documents.SearchSort.RELEVANCE,
         facets: list[str] | None = None,
         first: int = 20,
         after: str | None = None,

@@ -6,7 +6,7 @@ from strawberry import relay
 
 from api.catalogue import inputs
 from api.catalogue.comparison import ProductComparison, SpecComparisonRow
-from api.catalogue.types import Category, Product, ProductConnection, ProductSort
+from api.catalogue.types import Category, Product, ProductConnection
 from api.context import Info
 from api.errors import UserError
 from api.mutations import Idempotent, decode_id, perform_create
@@ -51,7 +51,7 @@ class CatalogueQuery:
         self,
         info: Info,
         filter: inputs.ProductFilter | None = None,
-        sort: ProductSort = ProductSort.NEWEST,  # type: ignore[valid-type]
+        sort: catalogue.ProductSort = catalogue.ProductSort.NEWEST,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,

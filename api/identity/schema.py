@@ -10,9 +10,7 @@ from api.identity.types import (
     AuthTokens,
     Organisation,
     OrganisationConnection,
-    OrganisationKind,
     Region,
-    SupplierSize,
     Viewer,
 )
 from api.mutations import Idempotent, decode_id, perform, perform_create
@@ -36,7 +34,7 @@ def token_policy(settings: Settings) -> service.TokenPolicy:
 
 @strawberry.input
 class OrganisationFilter:
-    kind: OrganisationKind | None = None  # type: ignore[valid-type]
+    kind: models.OrganisationKind | None = None
     region_code: str | None = strawberry.field(
         default=None, description="A region code; its whole subtree matches."
     )
@@ -118,11 +116,11 @@ class AuthPayload:
 
 @strawberry.input
 class CreateOrganisationInput:
-    kind: OrganisationKind  # type: ignore[valid-type]
+    kind: models.OrganisationKind
     name: str
     region_code: str
     credit_code: str | None = None
-    supplier_size: SupplierSize | None = None  # type: ignore[valid-type]
+    supplier_size: models.SupplierSize | None = None
     is_disabled_welfare: bool = False
     is_prison_enterprise: bool = False
     contact_phone: str | None = None

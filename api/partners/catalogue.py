@@ -21,9 +21,6 @@ from partners.sync import Outcome, SyncReport, sync
 from partners.sync_input import Patch
 from partners.sync_state import HoldReason
 
-SyncOutcome = strawberry.enum(Outcome, name="SyncOutcome")
-SyncItemCode = strawberry.enum(sync_input.ItemCode, name="SyncItemCode")
-SyncHoldReason = strawberry.enum(HoldReason, name="SyncHoldReason")
 Item = TypeVar("Item")
 
 _VERSION = "The partner's version of this data: an integer that grows with every change (e.g. "
@@ -110,11 +107,11 @@ class PartnerShelfInput:
 class SyncItemResult:
     index: int = strawberry.field(description="The item's position in the batch, from 0.")
     sku: str
-    outcome: SyncOutcome  # type: ignore[valid-type]
-    code: SyncItemCode | None  # type: ignore[valid-type]
+    outcome: Outcome
+    code: sync_input.ItemCode | None
     message: str | None = strawberry.field(description="Why it was rejected, in Chinese.")
     offer_id: relay.GlobalID | None
-    held: SyncHoldReason | None = strawberry.field(  # type: ignore[valid-type]
+    held: HoldReason | None = strawberry.field(
         description="Stored but kept off the shelf, and why."
     )
     held_message: str | None

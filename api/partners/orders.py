@@ -21,31 +21,16 @@ from api.money import Money
 from api.mutations import decode_id, perform
 from api.orders import inputs
 from api.orders.schema import OrderPayload
-from api.orders.types import Invoice, InvoiceKind, Order, OrderState
+from api.orders.types import Invoice, Order
 from core.errors import InvalidInput
 from core.principal import Actor
 from orders import invoices, lifecycle, models, reconciliation, shipping
-
-InvoiceOutcome = strawberry.enum(
-    invoices.InvoiceOutcome,
-    description="ACCEPTED: stored now; DUPLICATE: the same invoice was stored before (a replay), "
-    "nothing changed; REJECTED: refused, see `code` and `message`.",
-)
-PartnerOrderStatus = strawberry.enum(
-    reconciliation.PartnerStatus,
-    description="A partner's order status, in the mall's words: SUBMITTED 待确认, CONFIRMED 已确认/"
-    "待发货, SHIPPED 已发货 (also in part), DELIVERED 已妥投, COMPLETED 已完成 (accepted), "
-    "SETTLED 已结算 (paid), CANCELLED 已取消/拒单.",
-)
-MismatchReason = strawberry.enum(
-    reconciliation.MismatchReason, description="Why an order does not reconcile."
-)
 
 
 @strawberry.input(description="One fapiao for one order.")
 class InvoiceInput:
     order_id: relay.GlobalID
-    kind: InvoiceKind  # type: ignore[valid-type]
+    kind: models.InvoiceKind
     code: str = strawberry.field(
         default="", description="发票代码: 10 or 12 digits; empty for a 数电发票."
     )
@@ -60,8 +45,8 @@ class InvoiceInput:
 @strawberry.type(description="What became of one submitted invoice.")
 class InvoiceResult:
     index: int = strawberry.field(description="The item's position in `items`, from 0.")
-    outcome: InvoiceOutcome  # type: ignore[valid-type]
-    code: ErrorCode | None  # type: ignore[valid-type]
+    outcome: invoices.InvoiceOutcome
+    code: ErrorCode | None
     field: str | None
     message: str | None = strawberry.field(description="Why it was refused, in Chinese.")
     invoice: Invoice | None = strawberry.field(
@@ -97,7 +82,7 @@ class ReconciliationRecordInput:
     order_number: str | None = strawberry.field(
         default=None, description="The mall's order number; matched first when given."
     )
-    status: PartnerOrderStatus  # type: ignore[valid-type]
+    status: reconciliation.PartnerStatus
     amount: Decimal = strawberry.field(
         description="What is due in yuan: 0 when cancelled, the accepted amount once accepted."
     )
@@ -107,7 +92,7 @@ class ReconciliationRecordInput:
 class ReconciliationOrder:
     number: str
     partner_order_number: str | None
-    state: OrderState  # type: ignore[valid-type]
+    state: models.OrderState
     shipped_in_part: bool
     placed_at: datetime
     total: Money
@@ -139,7 +124,7 @@ class ReconciliationOrder:
 class ReconciliationRecord:
     partner_order_number: str | None
     order_number: str | None
-    status: PartnerOrderStatus  # type: ignore[valid-type]
+    status: reconciliation.PartnerStatus
     amount: Money
 
     @classmethod
@@ -160,7 +145,7 @@ class ReconciledOrder:
 
 @strawberry.type(description="Something the two sides disagree on.")
 class ReconciliationMismatch:
-    reason: MismatchReason  # type: ignore[valid-type]
+    reason: reconciliation.MismatchReason
     message: str = strawberry.field(description="In Chinese.")
     ours: ReconciliationOrder | None = strawberry.field(description="Null: missing on our side.")
     theirs: ReconciliationRecord | None = strawberry.field(

@@ -22,8 +22,6 @@ from core.principal import Actor
 from partners import delivery, messages, webhooks
 from partners import models as m
 
-WebhookDeliveryStatus = strawberry.enum(m.DeliveryStatus, name="WebhookDeliveryStatus")
-
 POLL_SECONDS = 0.25
 POLL_BATCH = 100
 _EVENT_TYPES = "、".join(sorted(webhooks.EVENT_TYPES))
@@ -96,7 +94,7 @@ class WebhookDelivery(relay.Node):
     id: relay.NodeID[int]
     event_id: str
     event_type: str
-    status: WebhookDeliveryStatus  # type: ignore[valid-type]
+    status: m.DeliveryStatus
     attempt_count: int = strawberry.field(description="Attempts since it was last (re)queued.")
     next_attempt_at: datetime | None = strawberry.field(description="While PENDING.")
     last_status_code: int | None
@@ -179,7 +177,7 @@ class WebhookDeliveryConnection(relay.Connection[WebhookDelivery]):
 
 @strawberry.input
 class WebhookDeliveryFilterInput:
-    status: WebhookDeliveryStatus | None = None  # type: ignore[valid-type]
+    status: m.DeliveryStatus | None = None
     webhook_id: relay.GlobalID | None = None
     event_type: str | None = None
     partner_id: relay.GlobalID | None = strawberry.field(default=None, description="Operators.")

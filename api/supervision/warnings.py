@@ -21,13 +21,6 @@ from core.principal import Role
 from supervision import catalogue, queries, settings, warnings
 from supervision import models as m
 
-WarningLevel = strawberry.enum(m.Level, name="WarningLevel", description="红 / 橙 / 黄.")
-WarningStatus = strawberry.enum(m.WarningStatus, name="WarningStatus")
-WarningSubjectType = strawberry.enum(m.SubjectType, name="WarningSubjectType")
-RuleStage = strawberry.enum(m.Stage, name="RuleStage", description="事前 / 事中 / 事后.")
-WarningAction = strawberry.enum(m.WarningAction, name="WarningAction")
-RuleParamKind = strawberry.enum(catalogue.ParamKind, name="RuleParamKind")
-
 POLL_SECONDS = 0.5
 _OVERLAP = timedelta(seconds=30)
 _RANK = {m.Level.RED: 3, m.Level.ORANGE: 2, m.Level.YELLOW: 1}
@@ -35,7 +28,7 @@ _RANK = {m.Level.RED: 3, m.Level.ORANGE: 2, m.Level.YELLOW: 1}
 
 @strawberry.type(description="What was done with a warning, by whom and when.")
 class WarningEntry:
-    action: WarningAction  # type: ignore[valid-type]
+    action: m.WarningAction
     from_status: str | None
     to_status: str
     note: str | None
@@ -65,9 +58,9 @@ class SupervisionWarning(relay.Node):
     id: relay.NodeID[int]
     rule_code: str
     rule_name: str
-    level: WarningLevel  # type: ignore[valid-type]
-    status: WarningStatus  # type: ignore[valid-type]
-    subject_type: WarningSubjectType  # type: ignore[valid-type]
+    level: m.Level
+    status: m.WarningStatus
+    subject_type: m.SubjectType
     subject_id: str
     scope: str = strawberry.field(description="Narrows the subject: a category and period.")
     region_code: str
@@ -150,8 +143,8 @@ class SupervisionWarningConnection(relay.Connection[SupervisionWarning]):
 
 @strawberry.input
 class WarningFilterInput:
-    statuses: list[WarningStatus] | None = None  # type: ignore[valid-type]
-    levels: list[WarningLevel] | None = None  # type: ignore[valid-type]
+    statuses: list[m.WarningStatus] | None = None
+    levels: list[m.Level] | None = None
     rule_codes: list[str] | None = None
     region: str | None = strawberry.field(default=None, description="A region and those below.")
     raised_from: datetime | None = None
@@ -164,7 +157,7 @@ class WarningFilterInput:
 class RuleParam:
     name: str
     label: str
-    kind: RuleParamKind  # type: ignore[valid-type]
+    kind: catalogue.ParamKind
     value: JSON
     default: JSON = strawberry.field(description="The central default.")
 
@@ -174,10 +167,10 @@ class SupervisionRule:
     code: str
     name: str
     description: str
-    stages: list[RuleStage]  # type: ignore[valid-type]
+    stages: list[m.Stage]
     region: str
     enabled: bool
-    level: WarningLevel  # type: ignore[valid-type]
+    level: m.Level
     params: list[RuleParam]
 
     @classmethod
@@ -213,7 +206,7 @@ class SetSupervisionRuleInput:
     region: str
     rule_code: str
     enabled: bool | None = strawberry.field(default=None, description="null: inherit.")
-    level: WarningLevel | None = None  # type: ignore[valid-type]
+    level: m.Level | None = None
     params: JSON = strawberry.field(
         default_factory=dict, description="Only the parameters this region sets itself."
     )
@@ -384,7 +377,7 @@ class SupervisionSubscription:
     async def warning_raised(
         self,
         info: Info,
-        min_level: WarningLevel = m.Level.YELLOW,  # type: ignore[valid-type]
+        min_level: m.Level = m.Level.YELLOW,
     ) -> AsyncGenerator[SupervisionWarning, None]:
         ctx = info.context
         principal = (await ctx.actor()).require(Role.SUPERVISOR)

@@ -4,7 +4,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
-from api.catalogue.types import Offer, OfferConnection, OfferStatus
+from api.catalogue.types import Offer, OfferConnection
 from api.context import Info
 from api.errors import UserError
 from api.mutations import Idempotent, Outcome, decode_id, perform, perform_create
@@ -68,7 +68,7 @@ class SupplierPortalQuery:
     async def my_offers(
         self,
         info: Info,
-        status: list[OfferStatus] | None = None,  # type: ignore[valid-type]
+        status: list[models.OfferStatus] | None = None,
         first: int | None = None,
         after: str | None = None,
     ) -> OfferConnection:
