@@ -12,10 +12,10 @@ from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.images import MEDIA_PATH, MediaFiles
-from api.ocds import RELEASES_PATH, OcdsReleases
+from api.catalogue.images import MEDIA_PATH, MediaFiles
 from api.orders.http import CONTRACT_PATH, STRIPE_WEBHOOK_PATH, ContractPdf, StripeWebhook
 from api.schema import build_schema
+from api.supervision.ocds import RELEASES_PATH, OcdsReleases
 from api.supplier_portal.imports import TEMPLATE_PATH, template_download
 from api.view import YiwangGraphQL
 from core.clock import Clock, SystemClock

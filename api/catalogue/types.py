@@ -17,7 +17,7 @@ from marketplace import comparison, models, price_history
 if TYPE_CHECKING:
     from api.agreements.types import Agreement
     from api.catalogue.comparison import OfferPriceHistory, PriceComparison
-    from api.images import Image
+    from api.catalogue.images import Image
 
 
 @strawberry.type(description="A 品目 of the 政府采购品目分类目录, e.g. A02010104 台式计算机.")
@@ -214,8 +214,10 @@ class Offer(relay.Node):
         return codes
 
     @strawberry.field
-    async def image(self, info: Info) -> Annotated["Image", strawberry.lazy("api.images")] | None:
-        from api.images import Image
+    async def image(
+        self, info: Info
+    ) -> Annotated["Image", strawberry.lazy("api.catalogue.images")] | None:
+        from api.catalogue.images import Image
 
         if self.image_id is None:
             return None

@@ -5,8 +5,8 @@ from typing import Any
 import strawberry
 from strawberry import relay
 
+from api.catalogue.ratings import SupplierRating
 from api.context import Info
-from api.ratings import SupplierRating
 from api.relay import int_ids
 from core.principal import Role
 from identity import models

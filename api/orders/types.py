@@ -7,11 +7,11 @@ import strawberry
 from strawberry import relay
 from strawberry.dataloader import DataLoader
 
+from api.catalogue.ratings import SupplierRating
 from api.catalogue.types import Offer
 from api.context import Info
 from api.identity.types import Organisation
 from api.money import Money
-from api.ratings import SupplierRating
 from api.relay import int_ids
 from core.capital_numerals import amount_in_words
 from orders import cart, models, plans, queries

@@ -11,19 +11,17 @@ from decimal import Decimal
 from typing import Annotated
 
 import strawberry
-from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
 from api.context import Info
 from api.errors import ErrorCode, UserError
 from api.identity.types import Organisation
 from api.money import Money
-from api.mutations import decode_id, perform
+from api.mutations import NodeId, Outcome, Parsed, decode_id, run_mutation
 from api.orders import inputs
-from api.orders.schema import OrderPayload
-from api.orders.types import Invoice, Order
+from api.orders.mutations import OrderPayload, order_payload
+from api.orders.types import Invoice
 from core.errors import InvalidInput
-from core.principal import Actor
 from orders import invoices, lifecycle, models, reconciliation, shipping
 
 
@@ -258,20 +256,15 @@ class PartnerOrdersMutation:
         "`shipOrder` ships everything left."
     )
     async def ship_order_lines(self, info: Info, input: inputs.ShipOrderLinesInput) -> OrderPayload:
-        async def action(session: AsyncSession, actor: Actor) -> models.Order:
-            return await lifecycle.ship_order(
-                session,
-                decode_id(input.order_id, "Order", field="orderId"),
-                carrier=input.carrier,
-                tracking_number=input.tracking_number,
-                lines=tuple(_ship_line(line) for line in input.lines),
-                actor=actor,
-                clock=info.context.clock,
-            )
-
-        outcome = await perform(info, action)
-        order = Order.from_model(outcome.value) if outcome.value else None
-        return OrderPayload(order=order, errors=outcome.errors)
+        return await run_mutation(
+            info,
+            lifecycle.ship_order,
+            NodeId(input.order_id, "Order", "orderId"),
+            carrier=input.carrier,
+            tracking_number=input.tracking_number,
+            lines=Parsed(_ship_lines, input.lines),
+            payload=order_payload,
+        )
 
     @strawberry.mutation(
         description="Submit up to 100 fapiao for the seller's delivered orders. Each item is "
@@ -279,17 +272,27 @@ class PartnerOrdersMutation:
         "comes back as DUPLICATE, so a batch may be replayed."
     )
     async def submit_invoices(self, info: Info, items: list[InvoiceInput]) -> SubmitInvoicesPayload:
-        async def action(session: AsyncSession, actor: Actor) -> list[invoices.InvoiceResult]:
-            parsed = [_invoice_item(index, item) for index, item in enumerate(items)]
-            return await invoices.submit_invoices(
-                session, parsed, actor=actor, clock=info.context.clock
-            )
-
-        outcome = await perform(info, action)
-        return SubmitInvoicesPayload(
-            results=[InvoiceResult.from_domain(r) for r in outcome.value or []],
-            errors=outcome.errors,
+        return await run_mutation(
+            info,
+            invoices.submit_invoices,
+            Parsed(_invoice_items, items),
+            payload=_invoices_payload,
         )
+
+
+def _invoices_payload(outcome: Outcome[list[invoices.InvoiceResult]]) -> SubmitInvoicesPayload:
+    return SubmitInvoicesPayload(
+        results=[InvoiceResult.from_domain(r) for r in outcome.value or []],
+        errors=outcome.errors,
+    )
+
+
+def _ship_lines(lines: list[inputs.ShipmentLineInput]) -> tuple[shipping.ShipLine, ...]:
+    return tuple(_ship_line(line) for line in lines)
+
+
+def _invoice_items(items: list["InvoiceInput"]) -> list[invoices.InvoiceItem]:
+    return [_invoice_item(index, item) for index, item in enumerate(items)]
 
 
 def _ship_line(line: inputs.ShipmentLineInput) -> shipping.ShipLine:

@@ -13,7 +13,7 @@ from strawberry.scalars import JSON
 from api.context import Info
 from api.errors import UserError
 from api.identity.types import Organisation
-from api.mutations import decode_id, perform
+from api.mutations import Outcome, Parsed, decode_id, perform, run_mutation
 from api.orders.types import Order
 from api.relay import int_ids, page_limits, page_request, to_connection
 from core.errors import InvalidInput
@@ -287,34 +287,25 @@ class SupervisionMutation:
     async def acknowledge_warning(
         self, info: Info, id: relay.GlobalID, note: str | None = None
     ) -> SupervisionWarningPayload:
-        clock = info.context.clock
-        outcome = await perform(
-            info,
-            lambda s, a: warnings.acknowledge(s, _warning_id(id), note=note, actor=a, clock=clock),
+        return await run_mutation(
+            info, warnings.acknowledge, Parsed(_warning_id, id), note=note, payload=_warning_payload
         )
-        return _warning_payload(outcome.value, outcome.errors)
 
     @strawberry.mutation(description="Close a warning as dealt with; a note is required.")
     async def resolve_warning(
         self, info: Info, id: relay.GlobalID, note: str
     ) -> SupervisionWarningPayload:
-        clock = info.context.clock
-        outcome = await perform(
-            info,
-            lambda s, a: warnings.resolve(s, _warning_id(id), note=note, actor=a, clock=clock),
+        return await run_mutation(
+            info, warnings.resolve, Parsed(_warning_id, id), note=note, payload=_warning_payload
         )
-        return _warning_payload(outcome.value, outcome.errors)
 
     @strawberry.mutation(description="Close a warning as a false alarm; a note is required.")
     async def dismiss_warning(
         self, info: Info, id: relay.GlobalID, note: str
     ) -> SupervisionWarningPayload:
-        clock = info.context.clock
-        outcome = await perform(
-            info,
-            lambda s, a: warnings.dismiss(s, _warning_id(id), note=note, actor=a, clock=clock),
+        return await run_mutation(
+            info, warnings.dismiss, Parsed(_warning_id, id), note=note, payload=_warning_payload
         )
-        return _warning_payload(outcome.value, outcome.errors)
 
     @strawberry.mutation(description="Hand a warning to a supervisor whose region covers it.")
     async def assign_warning(
@@ -335,7 +326,7 @@ class SupervisionMutation:
             )
 
         outcome = await perform(info, action)
-        return _warning_payload(outcome.value, outcome.errors)
+        return _warning_payload(outcome)
 
     @strawberry.mutation(description="Set a rule for a region (supervisors; audited).")
     async def set_supervision_rule(
@@ -362,11 +353,9 @@ class SupervisionMutation:
         return SupervisionRulePayload(rule=rule, errors=outcome.errors)
 
 
-def _warning_payload(
-    row: m.SupervisionWarning | None, errors: list[UserError]
-) -> SupervisionWarningPayload:
-    warning = SupervisionWarning.from_model(row) if row else None
-    return SupervisionWarningPayload(warning=warning, errors=errors)
+def _warning_payload(outcome: Outcome[m.SupervisionWarning]) -> SupervisionWarningPayload:
+    warning = SupervisionWarning.from_model(outcome.value) if outcome.value else None
+    return SupervisionWarningPayload(warning=warning, errors=outcome.errors)
 
 
 @strawberry.type
