@@ -90,13 +90,7 @@ async def run_mutation(
     `NodeId` and `Parsed` arguments are resolved in order inside the unit of work; `clock` is
     passed only to services that take one. `payload` shapes the outcome.
     """
-
-    async def call(session: AsyncSession, actor: Actor) -> T:
-        return await call_service(
-            service, session, *args, actor=actor, clock=info.context.clock, **kwargs
-        )
-
-    return payload(await perform(info, call))
+    return payload(await perform(info, _calling(info, service, args, kwargs)))
 
 
 async def run_create(
@@ -108,13 +102,21 @@ async def run_create(
     **kwargs: object,
 ) -> P:
     """`run_mutation` for a create that an idempotency key makes safe to retry."""
+    return payload(await perform_create(info, spec, _calling(info, service, args, kwargs)))
 
-    async def call(session: AsyncSession, actor: Actor) -> R:
+
+def _calling(
+    info: Info,
+    service: Callable[..., Awaitable[T]],
+    args: tuple[object, ...],
+    kwargs: dict[str, object],
+) -> Action[T]:
+    async def call(session: AsyncSession, actor: Actor) -> T:
         return await call_service(
             service, session, *args, actor=actor, clock=info.context.clock, **kwargs
         )
 
-    return payload(await perform_create(info, spec, call))
+    return call
 
 
 async def call_service(
