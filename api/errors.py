@@ -1,4 +1,5 @@
-from enum import Enum, StrEnum
+from enum import StrEnum
+from typing import TYPE_CHECKING
 
 import strawberry
 
@@ -26,7 +27,7 @@ _DOMAIN_CODES: tuple[type[StrEnum], ...] = (
 )
 
 
-def _merged(*enums: type[StrEnum]) -> type[Enum]:
+def _merged(*enums: type[StrEnum]) -> type[StrEnum]:
     members: dict[str, str] = {}
     for enum in enums:
         for member in enum:
@@ -35,15 +36,19 @@ def _merged(*enums: type[StrEnum]) -> type[Enum]:
     return StrEnum("ErrorCode", members)  # type: ignore[return-value]
 
 
-ErrorCode = strawberry.enum(
-    _merged(*_DOMAIN_CODES),
-    description="Stable error codes: clients branch on these, never on the message.",
-)
+if TYPE_CHECKING:
+    # Built at import from the domains' codes, so mypy can know it only as a StrEnum.
+    ErrorCode = StrEnum
+else:
+    ErrorCode = strawberry.enum(
+        _merged(*_DOMAIN_CODES),
+        description="Stable error codes: clients branch on these, never on the message.",
+    )
 
 
 @strawberry.type(description="A problem with the input that the user can fix.")
 class UserError:
-    code: ErrorCode  # type: ignore[valid-type]
+    code: ErrorCode
     message: str = strawberry.field(description="Human-readable, in Chinese.")
     field: str | None = strawberry.field(description="The input field at fault, if one is.")
 

@@ -6,10 +6,10 @@ Each batch opens its own short read session, so concurrent resolvers never share
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.dataloader import DataLoader
 
+from core.db import row_by
 from identity import directory
 from identity.models import Organisation
 from marketplace import catalogue
@@ -106,15 +106,13 @@ class Loaders:
 
     async def _ratings(self, supplier_ids: list[int]) -> list[SupplierRating | None]:
         async with self._ctx.db.reader() as session:
-            query = select(SupplierRating).where(SupplierRating.supplier_id.in_(supplier_ids))
-            found = {r.supplier_id: r for r in (await session.scalars(query)).all()}
+            found = await row_by(session, SupplierRating, SupplierRating.supplier_id, supplier_ids)
         return [found.get(i) for i in supplier_ids]
 
     def _by_id(self, model: type[M]) -> Callable[[list[int]], Awaitable[Sequence[M | None]]]:
         async def load(ids: list[int]) -> Sequence[M | None]:
             async with self._ctx.db.reader() as session:
-                rows = (await session.scalars(select(model).where(model.id.in_(ids)))).all()
-            found: dict[Any, M] = {row.id: row for row in rows}
+                found: dict[int, M] = await row_by(session, model, model.id, ids)
             return [found.get(i) for i in ids]
 
         return load
@@ -127,17 +125,15 @@ class Loaders:
     async def _visible_organisations(self, ids: list[int]) -> list[Organisation | None]:
         viewer = await self._ctx.viewer()
         async with self._ctx.db.reader() as session:
-            query = select(Organisation).where(
-                Organisation.id.in_(ids), directory.visible_organisations(viewer)
+            found = await row_by(
+                session, Organisation, Organisation.id, ids, directory.visible_organisations(viewer)
             )
-            found = {o.id: o for o in (await session.scalars(query)).all()}
         return [found.get(i) for i in ids]
 
     async def _visible_offers(self, ids: list[int]) -> list[Offer | None]:
         viewer = await self._ctx.viewer()
         async with self._ctx.db.reader() as session:
-            query = select(Offer).where(Offer.id.in_(ids), catalogue.offer_visibility(viewer))
-            found = {o.id: o for o in (await session.scalars(query)).all()}
+            found = await row_by(session, Offer, Offer.id, ids, catalogue.offer_visibility(viewer))
         return [found.get(i) for i in ids]
 
     async def _offers_by_product(self, product_ids: list[int]) -> list[list[Offer]]:

@@ -1,7 +1,9 @@
 """How every mutation runs: one unit of work, domain errors as payload errors, idempotency."""
 
+import inspect
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from functools import cache
 from typing import Any, Generic, Protocol, TypeVar
 
 from sqlalchemy.exc import IntegrityError
@@ -11,6 +13,7 @@ from strawberry import relay
 from api.context import Info
 from api.errors import UserError
 from core import idempotency
+from core.clock import Clock
 from core.errors import CoreErrorCode, DomainError, InvalidInput
 from core.principal import Actor
 
@@ -21,6 +24,7 @@ class HasId(Protocol):
 
 T = TypeVar("T")
 R = TypeVar("R", bound=HasId)
+P = TypeVar("P")
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,95 @@ async def _attempt(info: Info, action: Action[T]) -> Outcome[T]:
             return Outcome(await action(session, actor), [])
     except DomainError as error:
         return Outcome(None, UserError.all_from(error))
+
+
+@dataclass(frozen=True)
+class NodeId:
+    """A global ID argument, decoded inside the unit of work so a wrong one becomes `errors`."""
+
+    global_id: relay.GlobalID
+    type_name: str
+    field: str
+
+    def resolve(self) -> int:
+        return decode_id(self.global_id, self.type_name, field=self.field)
+
+
+@dataclass(frozen=True)
+class Parsed(Generic[T]):
+    """A raw argument checked by `parse` inside the unit of work (its InvalidInput → `errors`)."""
+
+    parse: Callable[[Any], T]
+    raw: Any
+
+    def resolve(self) -> T:
+        return self.parse(self.raw)
+
+
+async def run_mutation(
+    info: Info,
+    service: Callable[..., Awaitable[T]],
+    *args: object,
+    payload: Callable[[Outcome[T]], P],
+    **kwargs: object,
+) -> P:
+    """Call `service(session, *args, **kwargs, actor=…, clock=…)` the way `perform` runs an action.
+
+    `NodeId` and `Parsed` arguments are resolved in order inside the unit of work; `clock` is
+    passed only to services that take one. `payload` shapes the outcome.
+    """
+    return payload(await perform(info, _calling(info, service, args, kwargs)))
+
+
+async def run_create(
+    info: Info,
+    spec: "Idempotent[R]",
+    service: Callable[..., Awaitable[R]],
+    *args: object,
+    payload: Callable[[Outcome[R]], P],
+    **kwargs: object,
+) -> P:
+    """`run_mutation` for a create that an idempotency key makes safe to retry."""
+    return payload(await perform_create(info, spec, _calling(info, service, args, kwargs)))
+
+
+def _calling(
+    info: Info,
+    service: Callable[..., Awaitable[T]],
+    args: tuple[object, ...],
+    kwargs: dict[str, object],
+) -> Action[T]:
+    async def call(session: AsyncSession, actor: Actor) -> T:
+        return await call_service(
+            service, session, *args, actor=actor, clock=info.context.clock, **kwargs
+        )
+
+    return call
+
+
+async def call_service(
+    service: Callable[..., Awaitable[T]],
+    session: AsyncSession,
+    *args: object,
+    actor: Actor,
+    clock: Clock,
+    **kwargs: object,
+) -> T:
+    """`service(session, *args, **kwargs, actor=actor)`, with `clock` if it takes one."""
+    given = [_resolved(arg) for arg in args]
+    named = {name: _resolved(arg) for name, arg in kwargs.items()}
+    if _takes_clock(service):
+        named["clock"] = clock
+    return await service(session, *given, **named, actor=actor)
+
+
+def _resolved(arg: object) -> object:
+    return arg.resolve() if isinstance(arg, NodeId | Parsed) else arg
+
+
+@cache
+def _takes_clock(service: Callable[..., object]) -> bool:
+    return "clock" in inspect.signature(service).parameters
 
 
 @dataclass(frozen=True)

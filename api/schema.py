@@ -10,15 +10,20 @@ from strawberry.extensions import (
 from strawberry.relay.types import GlobalIDValueError
 from strawberry.schema.config import StrawberryConfig
 
-from api.agreements.schema import AgreementMutation, AgreementQuery
+from api.agreements.mutations import AgreementMutation
+from api.agreements.queries import AgreementQuery
 from api.catalogue.halls import HallMutation, HallQuery
-from api.catalogue.schema import CatalogueMutation, CatalogueQuery
+from api.catalogue.images import ImageMutation
+from api.catalogue.mutations import CatalogueMutation
+from api.catalogue.policy import PolicyMutation, PolicyQuery
+from api.catalogue.queries import CatalogueQuery
 from api.context import Info
 from api.error_shaping import ShapedErrorsSchema
 from api.identity.api_keys import ApiKeyMutation, ApiKeyQuery
-from api.identity.schema import IdentityMutation, IdentityQuery
-from api.images import ImageMutation
-from api.orders.schema import OrdersMutation, OrdersQuery
+from api.identity.mutations import IdentityMutation
+from api.identity.queries import IdentityQuery
+from api.orders.mutations import OrdersMutation
+from api.orders.queries import OrdersQuery
 from api.partners.catalogue import PartnerCatalogueMutation, PartnerCatalogueQuery
 from api.partners.orders import PartnerOrdersMutation, PartnerOrdersQuery
 from api.partners.webhooks import (
@@ -26,8 +31,8 @@ from api.partners.webhooks import (
     PartnerWebhooksQuery,
     PartnerWebhooksSubscription,
 )
-from api.policy import PolicyMutation, PolicyQuery
-from api.search import SearchMutation, SearchQuery
+from api.search.mutations import SearchMutation
+from api.search.queries import SearchQuery
 from api.supervision.statistics import StatisticsQuery
 from api.supervision.warnings import (
     SupervisionMutation,
@@ -35,7 +40,8 @@ from api.supervision.warnings import (
     SupervisionSubscription,
 )
 from api.supplier_portal.imports import ImportMutation
-from api.supplier_portal.schema import SupplierPortalMutation, SupplierPortalQuery
+from api.supplier_portal.mutations import SupplierPortalMutation
+from api.supplier_portal.queries import SupplierPortalQuery
 from core.settings import Settings
 
 

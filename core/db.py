@@ -1,5 +1,5 @@
 from collections import defaultdict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -16,6 +16,7 @@ from sqlalchemy import (
     event,
     select,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.asyncio import (
@@ -120,6 +121,27 @@ async def rows_by(
     for row in await session.scalars(query):
         grouped[getattr(row, key.key)].append(row)
     return grouped
+
+
+async def row_by(
+    session: AsyncSession,
+    model: type[Any],
+    key: InstrumentedAttribute[Any],
+    keys: list[int],
+    *where: ColumnElement[bool],
+) -> dict[int, Any]:
+    """The row for each of many unique keys, in one query; a key without a row is left out."""
+    rows = await session.scalars(select(model).where(key.in_(keys), *where))
+    return {getattr(row, key.key): row for row in rows}
+
+
+def insert_ignoring_conflicts(
+    dialect: str | AsyncSession, table: Any, *, index_elements: Sequence[Any] | None = None
+) -> sqlite.Insert | postgresql.Insert:
+    """INSERT … ON CONFLICT DO NOTHING, which SQLite and PostgreSQL spell alike."""
+    name = dialect if isinstance(dialect, str) else dialect.get_bind().dialect.name
+    insert = sqlite.insert if name == "sqlite" else postgresql.insert
+    return insert(table).on_conflict_do_nothing(index_elements=index_elements)
 
 
 class Database:

@@ -20,13 +20,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import ColumnElement, String, func, or_, select, text, tuple_, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.clock import Clock
-from core.db import Base, BigId, Database
+from core.db import Base, BigId, Database, insert_ignoring_conflicts
 from core.outbox import PARTITIONS, OutboxEvent
 
 LEASE = timedelta(seconds=60)
@@ -102,9 +100,8 @@ def new_owner() -> str:
 
 
 async def _ensure(session: AsyncSession, names: Sequence[str], clock: Clock) -> None:
-    insert = sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
     rows = [{"consumer": n, "last_event_id": 0, "updated_at": clock.now()} for n in names]
-    await session.execute(insert(OutboxCursor).on_conflict_do_nothing(), rows)
+    await session.execute(insert_ignoring_conflicts(session, OutboxCursor), rows)
 
 
 async def _claim(db: Database, name: str, owner: str, clock: Clock) -> _Position | None:

@@ -21,13 +21,11 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from core.clock import Clock
-from core.db import Database
+from core.db import Database, insert_ignoring_conflicts
 from core.errors import InvalidInput
 from core.events import decode
 from core.events.orders import ContractEvent, OrderEvent, OrderPlaced, PaymentEvent
@@ -265,21 +263,15 @@ def _day(on: date | None) -> str | None:
     return on.isoformat() if on else None
 
 
-def _insert(session: AsyncSession) -> Any:
-    return sqlite_insert if session.get_bind().dialect.name == "sqlite" else pg_insert
-
-
 async def _insert_messages(
     session: AsyncSession, rows: list[dict[str, Any]]
 ) -> set[tuple[int, str]]:
     """Insert in the batch's order; the (partner, event) pairs that were not there before."""
     if not rows:
         return set()
-    statement = (
-        _insert(session)(PartnerMessage)
-        .on_conflict_do_nothing(index_elements=["partner_id", "event_id"])
-        .returning(PartnerMessage.partner_id, PartnerMessage.event_id)
-    )
+    statement = insert_ignoring_conflicts(
+        session, PartnerMessage, index_elements=["partner_id", "event_id"]
+    ).returning(PartnerMessage.partner_id, PartnerMessage.event_id)
     return {(p, e) for p, e in await session.execute(statement, rows)}
 
 
@@ -294,8 +286,8 @@ async def _insert_deliveries(
         if subscribes(webhook, message["event_type"])
     ]
     if rows:
-        statement = _insert(session)(WebhookDelivery).on_conflict_do_nothing(
-            index_elements=["webhook_id", "event_id"]
+        statement = insert_ignoring_conflicts(
+            session, WebhookDelivery, index_elements=["webhook_id", "event_id"]
         )
         await session.execute(statement, rows)
 

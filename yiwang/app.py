@@ -12,10 +12,10 @@ from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from api.images import MEDIA_PATH, MediaFiles
-from api.ocds import RELEASES_PATH, OcdsReleases
+from api.catalogue.images import MEDIA_PATH, MediaFiles
 from api.orders.http import CONTRACT_PATH, STRIPE_WEBHOOK_PATH, ContractPdf, StripeWebhook
 from api.schema import build_schema
+from api.supervision.ocds import RELEASES_PATH, OcdsReleases
 from api.supplier_portal.imports import TEMPLATE_PATH, template_download
 from api.view import YiwangGraphQL
 from core.clock import Clock, SystemClock
@@ -25,7 +25,6 @@ from core.settings import Settings, get_settings
 from orders.payments import PaymentGateway
 from orders.stripe_gateway import StripeGateway
 from search.factory import make_search_index
-from search.port import SearchIndex
 from yiwang import background
 
 log = logging.getLogger("yiwang.api")
@@ -66,24 +65,27 @@ def create_app(
     settings.require_signing_key()
     clock = clock or SystemClock()
     gateway = payment_gateway or _stripe_gateway(settings)
-    holder: dict[str, Database] = {}
+    schema = build_schema(settings)
 
-    def database() -> Database:
-        found = holder.get("db") or db
-        if found is None:
-            raise RuntimeError("the database is used before the app's lifespan started")
-        return found
-
-    indexes: dict[str, SearchIndex] = {}
+    def wire(app: Starlette, database: Database) -> None:
+        """Put the database, the search index and the GraphQL view on `app.state`."""
+        state = app.state
+        state.db = database
+        state.index = getattr(state, "index", None) or make_search_index(settings, database)
+        state.graphql = YiwangGraphQL(
+            schema,
+            db=database,
+            settings=settings,
+            clock=clock,
+            payment_gateway=gateway,
+            index=state.index,
+        )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         database = db or Database(settings.database_url)
-        holder["db"] = database
-        index = indexes.get("index") or make_search_index(settings, database)
-        indexes["index"] = index
-        graphql.bind(database, index)
-        tasks = background.start(database, index, settings=settings, clock=clock)
+        wire(app, database)
+        tasks = background.start(database, app.state.index, settings=settings, clock=clock)
         # Everything built so far lives as long as the process: keep the collector off it, so
         # full collections stay short (they showed as 70-80 ms tail-latency spikes).
         gc.freeze()
@@ -94,16 +96,20 @@ def create_app(
             if db is None:
                 await database.dispose()
 
-    graphql = _LazyGraphQL(settings, clock, gateway)
-    if db is not None:
-        indexes["index"] = make_search_index(settings, db)
-        graphql.bind(db, indexes["index"])
+    def database() -> Database:
+        found: Database | None = getattr(app.state, "db", None)
+        if found is None:
+            raise RuntimeError("the database is used before the app's lifespan started")
+        return found
+
+    graphql = _GraphQLOnState()
 
     async def healthz(_: Request) -> JSONResponse:
         return JSONResponse({"status": "ok"})
 
-    async def readyz(_: Request) -> JSONResponse:
-        database = holder.get("db") or db
+    async def readyz(request: Request) -> JSONResponse:
+        state = request.app.state
+        database: Database | None = getattr(state, "db", None)
         if database is None:
             return JSONResponse({"status": "starting"}, status_code=503)
         try:
@@ -114,8 +120,7 @@ def create_app(
             return JSONResponse(
                 {"status": "unavailable", "database": "unreachable"}, status_code=503
             )
-        index = indexes.get("index") or make_search_index(settings, database)
-        lags = await backlog(database, background.consumers(database, index, clock=clock))
+        lags = await backlog(database, background.consumers(database, state.index, clock=clock))
         return JSONResponse(
             {
                 "status": "ok",
@@ -155,34 +160,24 @@ def create_app(
         ],
         lifespan=lifespan,
     )
+    if db is not None:
+        # A test's own database: usable without running the lifespan.
+        wire(app, db)
     app.add_middleware(RequestIdMiddleware)
     return app
 
 
-class _LazyGraphQL:
-    """The GraphQL endpoint, wired to the database once the lifespan has made it."""
+class _GraphQLOnState:
+    """The GraphQL view the lifespan (or a test's own database) put on `app.state`.
 
-    def __init__(self, settings: Settings, clock: Clock, gateway: PaymentGateway | None) -> None:
-        self._settings = settings
-        self._clock = clock
-        self._gateway = gateway
-        self._schema = build_schema(settings)
-        self._view: YiwangGraphQL | None = None
-
-    def bind(self, db: Database, index: SearchIndex) -> None:
-        self._view = YiwangGraphQL(
-            self._schema,
-            db=db,
-            settings=self._settings,
-            clock=self._clock,
-            payment_gateway=self._gateway,
-            index=index,
-        )
+    A class, not a function: Starlette routes a plain function as a request handler.
+    """
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if self._view is None:
+        view: YiwangGraphQL | None = getattr(scope["app"].state, "graphql", None)
+        if view is None:
             raise RuntimeError("the GraphQL view is used before the app's lifespan started")
-        await self._view(scope, receive, send)
+        await view(scope, receive, send)
 
 
 def _stripe_gateway(settings: Settings) -> PaymentGateway | None:

@@ -4,25 +4,19 @@ from decimal import Decimal
 import strawberry
 from strawberry import relay
 
-from api.agreements.types import (
-    AgreementKind,
-    AgreementStatus,
-    ConstraintOp,
-    ProcurementScope,
-    SelectionMethod,
-)
+from marketplace.agreements import models, rules
 
 
 @strawberry.input(description="An agreement's terms; all of them may change while it is a draft.")
 class AgreementInput:
     title: str
-    kind: AgreementKind  # type: ignore[valid-type]
-    scope: ProcurementScope  # type: ignore[valid-type]
+    kind: models.AgreementKind
+    scope: models.ProcurementScope
     region_code: str
     category_codes: list[str]
     starts_on: date
     ends_on: date
-    selection_method: SelectionMethod  # type: ignore[valid-type]
+    selection_method: models.SelectionMethod
     second_competition_above: Decimal | None = None
     total_quota: Decimal | None = None
     supplier_share_percent: Decimal | None = strawberry.field(
@@ -45,7 +39,7 @@ class UpdateAgreementInput(AgreementInput):
 @strawberry.input
 class SpecConstraintInput:
     key: str
-    op: ConstraintOp  # type: ignore[valid-type]
+    op: rules.ConstraintOp
     value: str
 
 
@@ -78,8 +72,8 @@ class QuotePriceInput:
 
 @strawberry.input
 class AgreementFilter:
-    status: AgreementStatus | None = None  # type: ignore[valid-type]
-    kind: AgreementKind | None = None  # type: ignore[valid-type]
+    status: models.AgreementStatus | None = None
+    kind: models.AgreementKind | None = None
     region_code: str | None = None
     category_code: str | None = strawberry.field(
         default=None, description="Agreements covering this 品目 (or an ancestor of it)."

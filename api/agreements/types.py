@@ -13,26 +13,11 @@ from api.money import Money
 from api.relay import int_ids
 from marketplace.agreements import access, models, quotas, rules
 
-AgreementKind = strawberry.enum(models.AgreementKind, description="封闭式 CLOSED or 开放式 OPEN.")
-ProcurementScope = strawberry.enum(
-    models.ProcurementScope, description="Goods or services (term limits differ)."
-)
-AgreementStatus = strawberry.enum(
-    models.AgreementStatus, description="Lifecycle; EXPIRED follows from the term."
-)
-SelectionMethod = strawberry.enum(
-    models.SelectionMethod, description="Second stage: 直接选定, 二次竞价 or 顺序轮候."
-)
-EntrantStatus = strawberry.enum(
-    models.EntrantStatus, description="Where a supplier's application stands."
-)
-ConstraintOp = strawberry.enum(rules.ConstraintOp, description="How a spec constraint compares.")
-
 
 @strawberry.type(description="A spec a product must meet for a category ceiling to apply.")
 class SpecConstraint:
     key: str
-    op: ConstraintOp  # type: ignore[valid-type]
+    op: rules.ConstraintOp
     value: str
 
 
@@ -77,7 +62,7 @@ class Ceiling:
 @strawberry.type(description="A supplier's application to an agreement and its outcome.")
 class Entrant:
     id: strawberry.ID
-    status: EntrantStatus  # type: ignore[valid-type]
+    status: models.EntrantStatus
     reason: str | None
     rotation_position: int | None
     applied_at: datetime
@@ -109,15 +94,10 @@ class Entrant:
         return agreement_node(row, info) if row else None
 
 
-UpgradeStatus = strawberry.enum(
-    models.UpgradeStatus, description="Where an upgrade proposal stands."
-)
-
-
 @strawberry.type(description="产品升级: a replacement model, no worse in spec and no dearer.")
 class Upgrade:
     id: strawberry.ID
-    status: UpgradeStatus  # type: ignore[valid-type]
+    status: models.UpgradeStatus
     price: Money
     reason: str | None
     proposed_at: datetime
@@ -232,13 +212,13 @@ class Agreement(relay.Node):
     id: relay.NodeID[int]
     code: str
     title: str
-    kind: AgreementKind  # type: ignore[valid-type]
-    scope: ProcurementScope  # type: ignore[valid-type]
+    kind: models.AgreementKind
+    scope: models.ProcurementScope
     region_code: str = strawberry.field(
         description="Purchasers in this region's subtree may buy under it."
     )
-    status: AgreementStatus  # type: ignore[valid-type]
-    selection_method: SelectionMethod  # type: ignore[valid-type]
+    status: models.AgreementStatus
+    selection_method: models.SelectionMethod
     second_competition_above: Money | None = strawberry.field(
         description="Direct selection only: orders above this need a second competition."
     )

@@ -6,10 +6,10 @@ from decimal import Decimal
 import strawberry
 from strawberry import relay
 
+from api.catalogue.ratings import SupplierRating
 from api.catalogue.types import Offer, Product
 from api.identity.types import Organisation
 from api.money import Money
-from api.ratings import SupplierRating
 from marketplace import comparison, price_history
 
 

@@ -6,11 +6,11 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
+from api.catalogue.images import Image
 from api.catalogue.types import Offer, OfferConnection
 from api.context import Info
 from api.errors import UserError
-from api.images import Image
-from api.mutations import Outcome, decode_id, perform
+from api.mutations import NodeId, Outcome, decode_id, perform, run_mutation
 from api.relay import page_limits, page_request, to_connection
 from core.clock import local_today
 from core.principal import Actor
@@ -139,25 +139,13 @@ def _payload(outcome: Outcome[models.Hall]) -> HallPayload:
 class HallMutation:
     @strawberry.mutation(description="Operators open a boutique hall for their region.")
     async def create_hall(self, info: Info, input: HallInput) -> HallPayload:
-        async def action(session: AsyncSession, actor: Actor) -> models.Hall:
-            return await halls.create_hall(
-                session, input.to_draft(), actor=actor, clock=info.context.clock
-            )
-
-        return _payload(await perform(info, action))
+        return await run_mutation(info, halls.create_hall, input.to_draft(), payload=_payload)
 
     @strawberry.mutation(description="Operators change a hall's name, text, banner or tags.")
     async def update_hall(self, info: Info, id: relay.GlobalID, input: HallInput) -> HallPayload:
-        async def action(session: AsyncSession, actor: Actor) -> models.Hall:
-            return await halls.update_hall(
-                session,
-                decode_id(id, "Hall", field="id"),
-                input.to_draft(),
-                actor=actor,
-                clock=info.context.clock,
-            )
-
-        return _payload(await perform(info, action))
+        return await run_mutation(
+            info, halls.update_hall, NodeId(id, "Hall", "id"), input.to_draft(), payload=_payload
+        )
 
     @strawberry.mutation(
         description="Operators add suppliers and products to a hall or remove them."

@@ -1,14 +1,13 @@
 import strawberry
 from strawberry import relay
 
-from api.catalogue.types import SpecKind
-from marketplace import specs
+from marketplace import models, specs
 
 
 @strawberry.input(description="One typed specification.")
 class SpecInput:
     key: str
-    kind: SpecKind = SpecKind.TEXT  # type: ignore[valid-type]
+    kind: models.SpecKind = models.SpecKind.TEXT
     value: str
     unit: str | None = None
 

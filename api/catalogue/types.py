@@ -17,14 +17,7 @@ from marketplace import comparison, models, price_history
 if TYPE_CHECKING:
     from api.agreements.types import Agreement
     from api.catalogue.comparison import OfferPriceHistory, PriceComparison
-    from api.images import Image
-from marketplace.catalogue import ProductSort as ProductSortEnum
-
-OfferStatus = strawberry.enum(
-    models.OfferStatus, description="Whether buyers can see and order the offer."
-)
-SpecKind = strawberry.enum(models.SpecKind, description="How a spec value is to be read.")
-ProductSort = strawberry.enum(ProductSortEnum, description="Orderings of the product list.")
+    from api.catalogue.images import Image
 
 
 @strawberry.type(description="A 品目 of the 政府采购品目分类目录, e.g. A02010104 台式计算机.")
@@ -64,7 +57,7 @@ class Category(relay.Node):
 @strawberry.type(description="One specification of a product, typed.")
 class SpecValue:
     key: str
-    kind: SpecKind  # type: ignore[valid-type]
+    kind: models.SpecKind
     value: str
     unit: str | None
 
@@ -169,7 +162,7 @@ class Offer(relay.Node):
         description="Market reference price (e.g. the platform's public price) when known."
     )
     stock: int
-    status: OfferStatus  # type: ignore[valid-type]
+    status: models.OfferStatus
     rejection_reason: str | None = strawberry.field(description="Why review sent it back.")
     updated_at: datetime
     product_id: strawberry.Private[int]
@@ -221,8 +214,10 @@ class Offer(relay.Node):
         return codes
 
     @strawberry.field
-    async def image(self, info: Info) -> Annotated["Image", strawberry.lazy("api.images")] | None:
-        from api.images import Image
+    async def image(
+        self, info: Info
+    ) -> Annotated["Image", strawberry.lazy("api.catalogue.images")] | None:
+        from api.catalogue.images import Image
 
         if self.image_id is None:
             return None

@@ -3,15 +3,14 @@
 from datetime import datetime
 
 import strawberry
-from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
 from api.context import Info
 from api.errors import UserError
-from api.identity.schema import CreateApiKeyPayload
-from api.mutations import decode_id, perform
+from api.identity.mutations import CreateApiKeyPayload, created_key_payload
+from api.mutations import Outcome, Parsed, decode_id, run_mutation
 from core.errors import InvalidInput
-from core.principal import Actor, Role
+from core.principal import Role
 from identity import api_keys
 from identity.models import ApiKey as ApiKeyRow
 
@@ -80,28 +79,21 @@ class ApiKeyMutation:
     async def rotate_api_key(
         self, info: Info, id: strawberry.ID, grace_minutes: int = 0
     ) -> CreateApiKeyPayload:
-        clock = info.context.clock
-
-        async def action(session: AsyncSession, actor: Actor) -> tuple[ApiKeyRow, str]:
-            return await api_keys.rotate(
-                session, _key_id(id), grace_minutes=grace_minutes, actor=actor, clock=clock
-            )
-
-        outcome = await perform(info, action)
-        if outcome.value is None:
-            return CreateApiKeyPayload(key_id=None, prefix=None, secret=None, errors=outcome.errors)
-        key, secret = outcome.value
-        return CreateApiKeyPayload(
-            key_id=strawberry.ID(str(key.id)), prefix=key.prefix, secret=secret, errors=[]
+        return await run_mutation(
+            info,
+            api_keys.rotate,
+            Parsed(_key_id, id),
+            grace_minutes=grace_minutes,
+            payload=created_key_payload,
         )
 
     @strawberry.mutation(description="Stop a key working now.")
     async def revoke_api_key(self, info: Info, id: strawberry.ID) -> RevokeApiKeyPayload:
-        clock = info.context.clock
+        return await run_mutation(
+            info, api_keys.revoke, Parsed(_key_id, id), payload=_revoked_payload
+        )
 
-        async def action(session: AsyncSession, actor: Actor) -> ApiKeyRow:
-            return await api_keys.revoke(session, _key_id(id), actor=actor, clock=clock)
 
-        outcome = await perform(info, action)
-        key = ApiKey.from_model(outcome.value) if outcome.value else None
-        return RevokeApiKeyPayload(key=key, errors=outcome.errors)
+def _revoked_payload(outcome: Outcome[ApiKeyRow]) -> RevokeApiKeyPayload:
+    key = ApiKey.from_model(outcome.value) if outcome.value else None
+    return RevokeApiKeyPayload(key=key, errors=outcome.errors)

@@ -5,20 +5,11 @@ from typing import Any
 import strawberry
 from strawberry import relay
 
+from api.catalogue.ratings import SupplierRating
 from api.context import Info
-from api.ratings import SupplierRating
 from api.relay import int_ids
-from core.principal import Role as RoleEnum
+from core.principal import Role
 from identity import models
-
-Role = strawberry.enum(RoleEnum, description="What a user may do.")
-OrganisationKind = strawberry.enum(
-    models.OrganisationKind, description="The five kinds of organisation."
-)
-SupplierSize = strawberry.enum(
-    models.SupplierSize,
-    description="企业规模 under 工信部联企业〔2011〕300号: large, medium, small, micro.",
-)
 
 
 @strawberry.type(description="An administrative division (行政区划), by its 6-digit code.")
@@ -39,12 +30,12 @@ class Region:
 class Organisation(relay.Node):
     id: relay.NodeID[int]
     name: str
-    kind: OrganisationKind  # type: ignore[valid-type]
+    kind: models.OrganisationKind
     region_code: str
     credit_code: str | None = strawberry.field(
         description="统一社会信用代码 (18 characters, check character verified)."
     )
-    supplier_size: SupplierSize | None  # type: ignore[valid-type]
+    supplier_size: models.SupplierSize | None
     is_disabled_welfare: bool = strawberry.field(description="残疾人福利性单位.")
     is_prison_enterprise: bool = strawberry.field(description="监狱企业.")
 
@@ -81,7 +72,7 @@ class Viewer:
     user_id: strawberry.ID
     username: str
     display_name: str
-    role: Role  # type: ignore[valid-type]
+    role: Role
     organisation: Organisation
     last_login_at: datetime | None
 

@@ -4,13 +4,8 @@ from decimal import Decimal
 import strawberry
 from strawberry import relay
 
-from api.orders.types import OrderState, PaymentMethod
-from identity.models import BlacklistKind as BlacklistKindEnum
-
-BlacklistKind = strawberry.enum(
-    BlacklistKindEnum,
-    description="失信被执行人, 重大税收违法失信主体 or 政府采购严重违法失信行为记录名单.",
-)
+from identity.models import BlacklistKind
+from orders.models import OrderState, PaymentMethod
 
 
 @strawberry.input(description="A purchase plan for a unit's fiscal year.")
@@ -45,7 +40,7 @@ class PlaceOrderInput:
 
 @strawberry.input
 class OrderFilterInput:
-    states: list[OrderState] | None = None  # type: ignore[valid-type]
+    states: list[OrderState] | None = None
     placed_from: datetime | None = None
     placed_to: datetime | None = None
     supplier_id: relay.GlobalID | None = None
@@ -101,14 +96,14 @@ class ShipOrderLinesInput:
 @strawberry.input
 class RequestPaymentInput:
     order_id: relay.GlobalID
-    method: PaymentMethod  # type: ignore[valid-type]
+    method: PaymentMethod
 
 
 @strawberry.input(description="A listing on a credit blacklist, as published by its authority.")
 class AddBlacklistEntryInput:
     credit_code: str
     name: str
-    kind: BlacklistKind  # type: ignore[valid-type]
+    kind: BlacklistKind
     reason: str
     authority: str = strawberry.field(description="The body that made the listing.")
     starts_on: date

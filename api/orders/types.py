@@ -7,30 +7,17 @@ import strawberry
 from strawberry import relay
 from strawberry.dataloader import DataLoader
 
+from api.catalogue.ratings import SupplierRating
 from api.catalogue.types import Offer
 from api.context import Info
 from api.identity.types import Organisation
 from api.money import Money
-from api.ratings import SupplierRating
 from api.relay import int_ids
 from core.capital_numerals import amount_in_words
 from orders import cart, models, plans, queries
 
 if TYPE_CHECKING:
     from api.loaders import Loaders
-
-OrderState = strawberry.enum(models.OrderState, description="Where an order is in its life.")
-PaymentMethod = strawberry.enum(
-    models.PaymentMethod, description="TREASURY: 国库集中支付; OFFICIAL_CARD: 公务卡 (Stripe)."
-)
-PaymentStatus = strawberry.enum(models.PaymentStatus)
-ContractStatus = strawberry.enum(models.ContractStatus)
-DisputeStatus = strawberry.enum(models.DisputeStatus)
-InvoiceKind = strawberry.enum(
-    models.InvoiceKind,
-    description="VAT_SPECIAL 增值税专用发票, VAT_NORMAL 增值税普通发票 (10- or 12-digit code, "
-    "8-digit number); DIGITAL_SPECIAL / DIGITAL_NORMAL 数电发票 (20-digit number, no code).",
-)
 
 
 @strawberry.type(description="采购计划: budgeted money for a 品目 in a fiscal year.")
@@ -223,8 +210,8 @@ class OrderLine:
 @strawberry.type(description="One move in the order's life: who, when, from and to which state.")
 class TimelineEntry:
     action: str
-    from_state: OrderState | None  # type: ignore[valid-type]
-    to_state: OrderState  # type: ignore[valid-type]
+    from_state: models.OrderState | None
+    to_state: models.OrderState
     actor_role: str | None
     actor_organisation_id: relay.GlobalID | None
     note: str | None
@@ -275,7 +262,7 @@ class Shipment:
 @strawberry.type(description="A fapiao (发票) the supplier issued for the order.")
 class Invoice:
     order_id: relay.GlobalID
-    kind: InvoiceKind  # type: ignore[valid-type]
+    kind: models.InvoiceKind
     code: str = strawberry.field(description="发票代码; empty for a 数电发票.")
     number: str = strawberry.field(description="发票号码.")
     amount: Money = strawberry.field(description="价税合计: the total including tax.")
@@ -333,7 +320,7 @@ class Acceptance:
 @strawberry.type(description="Opened by a failed acceptance; the supplier answers it.")
 class Dispute:
     id: relay.GlobalID
-    status: DisputeStatus  # type: ignore[valid-type]
+    status: models.DisputeStatus
     reason: str
     answer: str | None
     opened_at: datetime
@@ -344,7 +331,7 @@ class Dispute:
 class Contract(relay.Node):
     id: relay.NodeID[int]
     number: str
-    status: ContractStatus  # type: ignore[valid-type]
+    status: models.ContractStatus
     amount: Money
     amount_in_words: str = strawberry.field(description="The amount in 大写, as printed.")
     purchaser_signed_at: datetime | None
@@ -400,8 +387,8 @@ class Contract(relay.Node):
 @strawberry.type
 class Payment(relay.Node):
     id: relay.NodeID[int]
-    method: PaymentMethod  # type: ignore[valid-type]
-    status: PaymentStatus  # type: ignore[valid-type]
+    method: models.PaymentMethod
+    status: models.PaymentStatus
     amount: Money
     voucher_number: str | None = strawberry.field(description="The treasury's 支付凭证号.")
     failure_reason: str | None
@@ -426,7 +413,7 @@ class Payment(relay.Node):
 class Order(relay.Node):
     id: relay.NodeID[int]
     number: str
-    state: OrderState  # type: ignore[valid-type]
+    state: models.OrderState
     total: Money
     total_in_words: str = strawberry.field(description="The total in 大写.")
     accepted_amount: Money | None = strawberry.field(description="Payable after acceptance.")

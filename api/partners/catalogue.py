@@ -7,23 +7,20 @@ from decimal import Decimal
 from typing import TypeVar
 
 import strawberry
-from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
+from api import mutations
 from api.catalogue.inputs import SpecInput
 from api.context import Info
 from api.errors import UserError
-from api.mutations import decode_id, perform
-from core.principal import Actor, Role
+from api.mutations import NodeId, decode_id, run_mutation
+from core.principal import Role
 from partners import categories, sync_input
 from partners.models import PartnerCategory
 from partners.sync import Outcome, SyncReport, sync
 from partners.sync_input import Patch
 from partners.sync_state import HoldReason
 
-SyncOutcome = strawberry.enum(Outcome, name="SyncOutcome")
-SyncItemCode = strawberry.enum(sync_input.ItemCode, name="SyncItemCode")
-SyncHoldReason = strawberry.enum(HoldReason, name="SyncHoldReason")
 Item = TypeVar("Item")
 
 _VERSION = "The partner's version of this data: an integer that grows with every change (e.g. "
@@ -110,11 +107,11 @@ class PartnerShelfInput:
 class SyncItemResult:
     index: int = strawberry.field(description="The item's position in the batch, from 0.")
     sku: str
-    outcome: SyncOutcome  # type: ignore[valid-type]
-    code: SyncItemCode | None  # type: ignore[valid-type]
+    outcome: Outcome
+    code: sync_input.ItemCode | None
     message: str | None = strawberry.field(description="Why it was rejected, in Chinese.")
     offer_id: relay.GlobalID | None
-    held: SyncHoldReason | None = strawberry.field(  # type: ignore[valid-type]
+    held: HoldReason | None = strawberry.field(
         description="Stored but kept off the shelf, and why."
     )
     held_message: str | None
@@ -189,12 +186,10 @@ class PartnerCategoryMappingsPayload:
 async def _sync(
     info: Info, items: Sequence[Item], to_patch: Callable[[int, Item], Patch]
 ) -> PartnerSyncPayload:
-    clock = info.context.clock
+    return await run_mutation(info, sync, items, to_patch, payload=_sync_payload)
 
-    async def action(session: AsyncSession, actor: Actor) -> SyncReport:
-        return await sync(session, items, to_patch, actor=actor, clock=clock)
 
-    outcome = await perform(info, action)
+def _sync_payload(outcome: mutations.Outcome[SyncReport]) -> PartnerSyncPayload:
     return PartnerSyncPayload.of(outcome.value, outcome.errors)
 
 
@@ -253,20 +248,23 @@ class PartnerCatalogueMutation:
         partner_id: relay.GlobalID,
         mappings: list[PartnerCategoryMappingInput],
     ) -> PartnerCategoryMappingsPayload:
-        clock = info.context.clock
-
-        async def action(session: AsyncSession, actor: Actor) -> list[PartnerCategory]:
-            partner = decode_id(partner_id, "Organisation", field="partnerId")
-            given = [
-                categories.Mapping(m.partner_category, m.name, m.category_code) for m in mappings
-            ]
-            return await categories.set_mappings(session, partner, given, actor=actor, clock=clock)
-
-        outcome = await perform(info, action)
-        rows = outcome.value or []
-        return PartnerCategoryMappingsPayload(
-            mappings=[PartnerCategoryMapping.from_model(r) for r in rows], errors=outcome.errors
+        given = [categories.Mapping(m.partner_category, m.name, m.category_code) for m in mappings]
+        return await run_mutation(
+            info,
+            categories.set_mappings,
+            NodeId(partner_id, "Organisation", "partnerId"),
+            given,
+            payload=_mappings_payload,
         )
+
+
+def _mappings_payload(
+    outcome: mutations.Outcome[list[PartnerCategory]],
+) -> PartnerCategoryMappingsPayload:
+    rows = outcome.value or []
+    return PartnerCategoryMappingsPayload(
+        mappings=[PartnerCategoryMapping.from_model(r) for r in rows], errors=outcome.errors
+    )
 
 
 @strawberry.type

@@ -11,41 +11,24 @@ from decimal import Decimal
 from typing import Annotated
 
 import strawberry
-from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
 from api.context import Info
 from api.errors import ErrorCode, UserError
 from api.identity.types import Organisation
 from api.money import Money
-from api.mutations import decode_id, perform
+from api.mutations import NodeId, Outcome, Parsed, decode_id, run_mutation
 from api.orders import inputs
-from api.orders.schema import OrderPayload
-from api.orders.types import Invoice, InvoiceKind, Order, OrderState
+from api.orders.mutations import OrderPayload, order_payload
+from api.orders.types import Invoice
 from core.errors import InvalidInput
-from core.principal import Actor
 from orders import invoices, lifecycle, models, reconciliation, shipping
-
-InvoiceOutcome = strawberry.enum(
-    invoices.InvoiceOutcome,
-    description="ACCEPTED: stored now; DUPLICATE: the same invoice was stored before (a replay), "
-    "nothing changed; REJECTED: refused, see `code` and `message`.",
-)
-PartnerOrderStatus = strawberry.enum(
-    reconciliation.PartnerStatus,
-    description="A partner's order status, in the mall's words: SUBMITTED 待确认, CONFIRMED 已确认/"
-    "待发货, SHIPPED 已发货 (also in part), DELIVERED 已妥投, COMPLETED 已完成 (accepted), "
-    "SETTLED 已结算 (paid), CANCELLED 已取消/拒单.",
-)
-MismatchReason = strawberry.enum(
-    reconciliation.MismatchReason, description="Why an order does not reconcile."
-)
 
 
 @strawberry.input(description="One fapiao for one order.")
 class InvoiceInput:
     order_id: relay.GlobalID
-    kind: InvoiceKind  # type: ignore[valid-type]
+    kind: models.InvoiceKind
     code: str = strawberry.field(
         default="", description="发票代码: 10 or 12 digits; empty for a 数电发票."
     )
@@ -60,8 +43,8 @@ class InvoiceInput:
 @strawberry.type(description="What became of one submitted invoice.")
 class InvoiceResult:
     index: int = strawberry.field(description="The item's position in `items`, from 0.")
-    outcome: InvoiceOutcome  # type: ignore[valid-type]
-    code: ErrorCode | None  # type: ignore[valid-type]
+    outcome: invoices.InvoiceOutcome
+    code: ErrorCode | None
     field: str | None
     message: str | None = strawberry.field(description="Why it was refused, in Chinese.")
     invoice: Invoice | None = strawberry.field(
@@ -97,7 +80,7 @@ class ReconciliationRecordInput:
     order_number: str | None = strawberry.field(
         default=None, description="The mall's order number; matched first when given."
     )
-    status: PartnerOrderStatus  # type: ignore[valid-type]
+    status: reconciliation.PartnerStatus
     amount: Decimal = strawberry.field(
         description="What is due in yuan: 0 when cancelled, the accepted amount once accepted."
     )
@@ -107,7 +90,7 @@ class ReconciliationRecordInput:
 class ReconciliationOrder:
     number: str
     partner_order_number: str | None
-    state: OrderState  # type: ignore[valid-type]
+    state: models.OrderState
     shipped_in_part: bool
     placed_at: datetime
     total: Money
@@ -139,7 +122,7 @@ class ReconciliationOrder:
 class ReconciliationRecord:
     partner_order_number: str | None
     order_number: str | None
-    status: PartnerOrderStatus  # type: ignore[valid-type]
+    status: reconciliation.PartnerStatus
     amount: Money
 
     @classmethod
@@ -160,7 +143,7 @@ class ReconciledOrder:
 
 @strawberry.type(description="Something the two sides disagree on.")
 class ReconciliationMismatch:
-    reason: MismatchReason  # type: ignore[valid-type]
+    reason: reconciliation.MismatchReason
     message: str = strawberry.field(description="In Chinese.")
     ours: ReconciliationOrder | None = strawberry.field(description="Null: missing on our side.")
     theirs: ReconciliationRecord | None = strawberry.field(
@@ -273,20 +256,15 @@ class PartnerOrdersMutation:
         "`shipOrder` ships everything left."
     )
     async def ship_order_lines(self, info: Info, input: inputs.ShipOrderLinesInput) -> OrderPayload:
-        async def action(session: AsyncSession, actor: Actor) -> models.Order:
-            return await lifecycle.ship_order(
-                session,
-                decode_id(input.order_id, "Order", field="orderId"),
-                carrier=input.carrier,
-                tracking_number=input.tracking_number,
-                lines=tuple(_ship_line(line) for line in input.lines),
-                actor=actor,
-                clock=info.context.clock,
-            )
-
-        outcome = await perform(info, action)
-        order = Order.from_model(outcome.value) if outcome.value else None
-        return OrderPayload(order=order, errors=outcome.errors)
+        return await run_mutation(
+            info,
+            lifecycle.ship_order,
+            NodeId(input.order_id, "Order", "orderId"),
+            carrier=input.carrier,
+            tracking_number=input.tracking_number,
+            lines=Parsed(_ship_lines, input.lines),
+            payload=order_payload,
+        )
 
     @strawberry.mutation(
         description="Submit up to 100 fapiao for the seller's delivered orders. Each item is "
@@ -294,17 +272,27 @@ class PartnerOrdersMutation:
         "comes back as DUPLICATE, so a batch may be replayed."
     )
     async def submit_invoices(self, info: Info, items: list[InvoiceInput]) -> SubmitInvoicesPayload:
-        async def action(session: AsyncSession, actor: Actor) -> list[invoices.InvoiceResult]:
-            parsed = [_invoice_item(index, item) for index, item in enumerate(items)]
-            return await invoices.submit_invoices(
-                session, parsed, actor=actor, clock=info.context.clock
-            )
-
-        outcome = await perform(info, action)
-        return SubmitInvoicesPayload(
-            results=[InvoiceResult.from_domain(r) for r in outcome.value or []],
-            errors=outcome.errors,
+        return await run_mutation(
+            info,
+            invoices.submit_invoices,
+            Parsed(_invoice_items, items),
+            payload=_invoices_payload,
         )
+
+
+def _invoices_payload(outcome: Outcome[list[invoices.InvoiceResult]]) -> SubmitInvoicesPayload:
+    return SubmitInvoicesPayload(
+        results=[InvoiceResult.from_domain(r) for r in outcome.value or []],
+        errors=outcome.errors,
+    )
+
+
+def _ship_lines(lines: list[inputs.ShipmentLineInput]) -> tuple[shipping.ShipLine, ...]:
+    return tuple(_ship_line(line) for line in lines)
+
+
+def _invoice_items(items: list["InvoiceInput"]) -> list[invoices.InvoiceItem]:
+    return [_invoice_item(index, item) for index, item in enumerate(items)]
 
 
 def _ship_line(line: inputs.ShipmentLineInput) -> shipping.ShipLine:

@@ -4,6 +4,7 @@ redelivery, the message inbox, and a subscription that pushes each new message."
 import asyncio
 from collections.abc import AsyncGenerator, Iterable
 from datetime import datetime
+from functools import partial
 from typing import Any, cast
 
 import strawberry
@@ -14,15 +15,21 @@ from strawberry.scalars import JSON
 from api.context import Info
 from api.errors import UserError
 from api.identity.types import Organisation
-from api.mutations import Idempotent, decode_id, perform, perform_create
+from api.mutations import (
+    Idempotent,
+    Outcome,
+    Parsed,
+    decode_id,
+    perform,
+    perform_create,
+    run_mutation,
+)
 from api.relay import int_ids, page_limits, page_request, to_connection
 from core.errors import DomainError
 from core.pagination import Page, PageRequest, page_size
 from core.principal import Actor
 from partners import delivery, messages, webhooks
 from partners import models as m
-
-WebhookDeliveryStatus = strawberry.enum(m.DeliveryStatus, name="WebhookDeliveryStatus")
 
 POLL_SECONDS = 0.25
 POLL_BATCH = 100
@@ -96,7 +103,7 @@ class WebhookDelivery(relay.Node):
     id: relay.NodeID[int]
     event_id: str
     event_type: str
-    status: WebhookDeliveryStatus  # type: ignore[valid-type]
+    status: m.DeliveryStatus
     attempt_count: int = strawberry.field(description="Attempts since it was last (re)queued.")
     next_attempt_at: datetime | None = strawberry.field(description="While PENDING.")
     last_status_code: int | None
@@ -179,7 +186,7 @@ class WebhookDeliveryConnection(relay.Connection[WebhookDelivery]):
 
 @strawberry.input
 class WebhookDeliveryFilterInput:
-    status: WebhookDeliveryStatus | None = None  # type: ignore[valid-type]
+    status: m.DeliveryStatus | None = None
     webhook_id: relay.GlobalID | None = None
     event_type: str | None = None
     partner_id: relay.GlobalID | None = strawberry.field(default=None, description="Operators.")
@@ -302,14 +309,20 @@ def _webhook_id(id: relay.GlobalID) -> int:
     return decode_id(id, "PartnerWebhook", field="id")
 
 
-def _secret_payload(
-    info: Info, row: m.Webhook | None, errors: list[UserError]
-) -> WebhookSecretPayload:
+def _secret_payload(info: Info, outcome: Outcome[m.Webhook]) -> WebhookSecretPayload:
+    row, errors = outcome.value, outcome.errors
     if row is None:
         return WebhookSecretPayload(webhook=None, secret=None, errors=errors)
     secret = webhooks.secret_of(row, key=info.context.settings.signing_key)
     return WebhookSecretPayload(
         webhook=PartnerWebhook.from_model(row), secret=secret, errors=errors
+    )
+
+
+def _webhook_payload(outcome: Outcome[m.Webhook]) -> PartnerWebhookPayload:
+    row = outcome.value
+    return PartnerWebhookPayload(
+        webhook=PartnerWebhook.from_model(row) if row else None, errors=outcome.errors
     )
 
 
@@ -341,26 +354,21 @@ class PartnerWebhooksMutation:
         request = {"url": url, "eventTypes": event_types, "partnerId": str(partner_id)}
         spec = Idempotent("createWebhook", idempotency_key, request, _reload_webhook)
         outcome = await perform_create(info, spec, action)
-        return _secret_payload(info, outcome.value, outcome.errors)
+        return _secret_payload(info, outcome)
 
     @strawberry.mutation(description="A new signing secret; the old one stops working at once.")
     async def rotate_webhook_secret(self, info: Info, id: relay.GlobalID) -> WebhookSecretPayload:
-        clock = info.context.clock
-        outcome = await perform(
-            info, lambda s, a: webhooks.rotate_secret(s, _webhook_id(id), actor=a, clock=clock)
+        return await run_mutation(
+            info,
+            webhooks.rotate_secret,
+            Parsed(_webhook_id, id),
+            payload=partial(_secret_payload, info),
         )
-        return _secret_payload(info, outcome.value, outcome.errors)
 
     @strawberry.mutation(description="Stop POSTing to it; its pending deliveries are given up.")
     async def deactivate_webhook(self, info: Info, id: relay.GlobalID) -> PartnerWebhookPayload:
-        clock = info.context.clock
-        outcome = await perform(
-            info,
-            lambda s, a: webhooks.deactivate_webhook(s, _webhook_id(id), actor=a, clock=clock),
-        )
-        row = outcome.value
-        return PartnerWebhookPayload(
-            webhook=PartnerWebhook.from_model(row) if row else None, errors=outcome.errors
+        return await run_mutation(
+            info, webhooks.deactivate_webhook, Parsed(_webhook_id, id), payload=_webhook_payload
         )
 
     @strawberry.mutation(description="POST a delivery again now, with a fresh round of retries.")

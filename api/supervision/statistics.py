@@ -7,7 +7,7 @@ from strawberry import relay
 
 from api.context import Info
 from api.money import Money
-from api.supervision.warnings import WarningLevel, WarningStatus
+from supervision import models as m
 from supervision import statistics as domain
 
 _RATIO = "A fraction rounded to 4 places (0.1333 is 13.33 %); null when its base is zero."
@@ -104,13 +104,13 @@ class PolicyShares:
 @strawberry.type
 class RuleLevelCount:
     rule_code: str
-    level: WarningLevel  # type: ignore[valid-type]
+    level: m.Level
     count: int
 
 
 @strawberry.type
 class WarningStatusCount:
-    status: WarningStatus  # type: ignore[valid-type]
+    status: m.WarningStatus
     count: int
 
 

@@ -13,20 +13,13 @@ from strawberry.scalars import JSON
 from api.context import Info
 from api.errors import UserError
 from api.identity.types import Organisation
-from api.mutations import decode_id, perform
+from api.mutations import Outcome, Parsed, decode_id, perform, run_mutation
 from api.orders.types import Order
 from api.relay import int_ids, page_limits, page_request, to_connection
 from core.errors import InvalidInput
 from core.principal import Role
 from supervision import catalogue, queries, settings, warnings
 from supervision import models as m
-
-WarningLevel = strawberry.enum(m.Level, name="WarningLevel", description="红 / 橙 / 黄.")
-WarningStatus = strawberry.enum(m.WarningStatus, name="WarningStatus")
-WarningSubjectType = strawberry.enum(m.SubjectType, name="WarningSubjectType")
-RuleStage = strawberry.enum(m.Stage, name="RuleStage", description="事前 / 事中 / 事后.")
-WarningAction = strawberry.enum(m.WarningAction, name="WarningAction")
-RuleParamKind = strawberry.enum(catalogue.ParamKind, name="RuleParamKind")
 
 POLL_SECONDS = 0.5
 _OVERLAP = timedelta(seconds=30)
@@ -35,7 +28,7 @@ _RANK = {m.Level.RED: 3, m.Level.ORANGE: 2, m.Level.YELLOW: 1}
 
 @strawberry.type(description="What was done with a warning, by whom and when.")
 class WarningEntry:
-    action: WarningAction  # type: ignore[valid-type]
+    action: m.WarningAction
     from_status: str | None
     to_status: str
     note: str | None
@@ -65,9 +58,9 @@ class SupervisionWarning(relay.Node):
     id: relay.NodeID[int]
     rule_code: str
     rule_name: str
-    level: WarningLevel  # type: ignore[valid-type]
-    status: WarningStatus  # type: ignore[valid-type]
-    subject_type: WarningSubjectType  # type: ignore[valid-type]
+    level: m.Level
+    status: m.WarningStatus
+    subject_type: m.SubjectType
     subject_id: str
     scope: str = strawberry.field(description="Narrows the subject: a category and period.")
     region_code: str
@@ -150,8 +143,8 @@ class SupervisionWarningConnection(relay.Connection[SupervisionWarning]):
 
 @strawberry.input
 class WarningFilterInput:
-    statuses: list[WarningStatus] | None = None  # type: ignore[valid-type]
-    levels: list[WarningLevel] | None = None  # type: ignore[valid-type]
+    statuses: list[m.WarningStatus] | None = None
+    levels: list[m.Level] | None = None
     rule_codes: list[str] | None = None
     region: str | None = strawberry.field(default=None, description="A region and those below.")
     raised_from: datetime | None = None
@@ -164,7 +157,7 @@ class WarningFilterInput:
 class RuleParam:
     name: str
     label: str
-    kind: RuleParamKind  # type: ignore[valid-type]
+    kind: catalogue.ParamKind
     value: JSON
     default: JSON = strawberry.field(description="The central default.")
 
@@ -174,10 +167,10 @@ class SupervisionRule:
     code: str
     name: str
     description: str
-    stages: list[RuleStage]  # type: ignore[valid-type]
+    stages: list[m.Stage]
     region: str
     enabled: bool
-    level: WarningLevel  # type: ignore[valid-type]
+    level: m.Level
     params: list[RuleParam]
 
     @classmethod
@@ -213,7 +206,7 @@ class SetSupervisionRuleInput:
     region: str
     rule_code: str
     enabled: bool | None = strawberry.field(default=None, description="null: inherit.")
-    level: WarningLevel | None = None  # type: ignore[valid-type]
+    level: m.Level | None = None
     params: JSON = strawberry.field(
         default_factory=dict, description="Only the parameters this region sets itself."
     )
@@ -294,34 +287,25 @@ class SupervisionMutation:
     async def acknowledge_warning(
         self, info: Info, id: relay.GlobalID, note: str | None = None
     ) -> SupervisionWarningPayload:
-        clock = info.context.clock
-        outcome = await perform(
-            info,
-            lambda s, a: warnings.acknowledge(s, _warning_id(id), note=note, actor=a, clock=clock),
+        return await run_mutation(
+            info, warnings.acknowledge, Parsed(_warning_id, id), note=note, payload=_warning_payload
         )
-        return _warning_payload(outcome.value, outcome.errors)
 
     @strawberry.mutation(description="Close a warning as dealt with; a note is required.")
     async def resolve_warning(
         self, info: Info, id: relay.GlobalID, note: str
     ) -> SupervisionWarningPayload:
-        clock = info.context.clock
-        outcome = await perform(
-            info,
-            lambda s, a: warnings.resolve(s, _warning_id(id), note=note, actor=a, clock=clock),
+        return await run_mutation(
+            info, warnings.resolve, Parsed(_warning_id, id), note=note, payload=_warning_payload
         )
-        return _warning_payload(outcome.value, outcome.errors)
 
     @strawberry.mutation(description="Close a warning as a false alarm; a note is required.")
     async def dismiss_warning(
         self, info: Info, id: relay.GlobalID, note: str
     ) -> SupervisionWarningPayload:
-        clock = info.context.clock
-        outcome = await perform(
-            info,
-            lambda s, a: warnings.dismiss(s, _warning_id(id), note=note, actor=a, clock=clock),
+        return await run_mutation(
+            info, warnings.dismiss, Parsed(_warning_id, id), note=note, payload=_warning_payload
         )
-        return _warning_payload(outcome.value, outcome.errors)
 
     @strawberry.mutation(description="Hand a warning to a supervisor whose region covers it.")
     async def assign_warning(
@@ -342,7 +326,7 @@ class SupervisionMutation:
             )
 
         outcome = await perform(info, action)
-        return _warning_payload(outcome.value, outcome.errors)
+        return _warning_payload(outcome)
 
     @strawberry.mutation(description="Set a rule for a region (supervisors; audited).")
     async def set_supervision_rule(
@@ -369,11 +353,9 @@ class SupervisionMutation:
         return SupervisionRulePayload(rule=rule, errors=outcome.errors)
 
 
-def _warning_payload(
-    row: m.SupervisionWarning | None, errors: list[UserError]
-) -> SupervisionWarningPayload:
-    warning = SupervisionWarning.from_model(row) if row else None
-    return SupervisionWarningPayload(warning=warning, errors=errors)
+def _warning_payload(outcome: Outcome[m.SupervisionWarning]) -> SupervisionWarningPayload:
+    warning = SupervisionWarning.from_model(outcome.value) if outcome.value else None
+    return SupervisionWarningPayload(warning=warning, errors=outcome.errors)
 
 
 @strawberry.type
@@ -384,7 +366,7 @@ class SupervisionSubscription:
     async def warning_raised(
         self,
         info: Info,
-        min_level: WarningLevel = m.Level.YELLOW,  # type: ignore[valid-type]
+        min_level: m.Level = m.Level.YELLOW,
     ) -> AsyncGenerator[SupervisionWarning, None]:
         ctx = info.context
         principal = (await ctx.actor()).require(Role.SUPERVISOR)

@@ -25,19 +25,15 @@ TEMPLATE_PATH = "/templates/listings.xlsx"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _TEMPLATE_NAME = "挂牌导入模板.xlsx"
 
-ImportOutcome = strawberry.enum(
-    bulk_import.ImportOutcome, description="What importing one spreadsheet row did."
-)
-
 
 @strawberry.type(description="One data row of an imported spreadsheet.")
 class ImportRow:
     row: int = strawberry.field(description="The row's number in the spreadsheet (header: 1).")
-    outcome: ImportOutcome  # type: ignore[valid-type]
+    outcome: bulk_import.ImportOutcome
     offer_id: relay.GlobalID | None = strawberry.field(
         description="The listing the row created, updated or found (an Offer's ID)."
     )
-    code: ErrorCode | None  # type: ignore[valid-type]
+    code: ErrorCode | None
     column: str | None = strawberry.field(description="The column at fault, by its header.")
     message: str | None = strawberry.field(description="Why the row failed, in Chinese.")
 

@@ -8,7 +8,7 @@ The embedded search backend's tables. The full-text index is dialect-specific an
 the ORM (search.models.include_name keeps it out of `alembic check`):
 
 - SQLite: the FTS5 table search_fts, external content search_document (its fts_* columns, in
-  this order, as search.embedded_sqlite writes them);
+  this order, as search.embedded.sqlite writes them);
 - PostgreSQL: search_document.tsv (tsvector) with a GIN index.
 """
 

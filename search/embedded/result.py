@@ -14,7 +14,7 @@ from search.documents import (
     SearchResult,
     tags_of,
 )
-from search.embedded_rows import from_row
+from search.embedded.rows import from_row
 from search.facets import make_facet
 from search.highlight import highlight
 

@@ -26,15 +26,13 @@ MEDIA_PATH = "/media"
 # A file's name is the hash of its bytes, so it never changes: caches may keep it for a year.
 CACHE_CONTROL = "public, max-age=31536000, immutable"
 
-ImageFormat = strawberry.enum(models.ImageFormat, description="The format of a stored original.")
-
 
 @strawberry.type(description="A picture, stored once under the SHA-256 of its cleaned original.")
 class Image:
     sha256: str = strawberry.field(
         description="Hex SHA-256 of the stored original file: the image's identity."
     )
-    format: ImageFormat  # type: ignore[valid-type]
+    format: models.ImageFormat
     width: int = strawberry.field(description="Of the original, upright, in pixels.")
     height: int
     url: str = strawberry.field(

@@ -7,24 +7,29 @@ from strawberry import relay
 
 from api.context import Info
 from api.errors import UserError
-from api.mutations import Idempotent, Outcome, decode_id, perform, perform_create
+from api.mutations import (
+    Idempotent,
+    NodeId,
+    Outcome,
+    call_service,
+    decode_id,
+    perform,
+    perform_create,
+    run_mutation,
+)
 from api.orders import inputs
+from api.orders.queries import cart_of_actor, maybe_id
 from api.orders.types import (
     Cart,
     Contract,
     Order,
-    OrderConnection,
     Payment,
     PurchasePlan,
-    cart_of,
 )
-from api.relay import page_limits, page_request, to_connection
-from core.clock import Clock
 from core.errors import InvalidInput
 from core.money import parse_fen
 from core.principal import Actor
 from identity import credit
-from identity.models import Organisation as OrganisationRow
 from orders import (
     acceptance,
     cart,
@@ -34,7 +39,6 @@ from orders import (
     payments,
     placement,
     plans,
-    queries,
 )
 from orders.errors import OrderError
 
@@ -87,108 +91,20 @@ class BlacklistEntryPayload:
     errors: list[UserError]
 
 
-@strawberry.type
-class OrdersQuery:
-    @strawberry.field(description="The signed-in purchaser's cart, grouped by supplier.")
-    async def cart(self, info: Info) -> Cart:
-        actor = await info.context.actor()
-        async with info.context.db.reader() as session:
-            return await _cart(session, actor)
-
-    @strawberry.field(
-        description="Orders you may see: your unit's, your own sales, or your region's."
-    )
-    async def orders(
-        self,
-        info: Info,
-        filter: inputs.OrderFilterInput | None = None,
-        first: int | None = None,
-        after: str | None = None,
-    ) -> OrderConnection:
-        ctx = info.context
-        actor = await ctx.actor()
-        filters = _order_filter(filter)
-        request = page_request(first=first, after=after, last=None, before=None)
-        async with ctx.db.reader() as session:
-            page = await queries.list_orders(
-                session, actor, filters, request, **page_limits(ctx.settings)
-            )
-        return to_connection(OrderConnection, page, Order.from_model)
-
-    @strawberry.field(description="One order you may see, with its timeline and price evidence.")
-    async def order(self, info: Info, id: relay.GlobalID) -> Order | None:
-        if id.type_name != "Order" or not id.node_id.isdigit():
-            return None
-        row = await info.context.loaders.order_by_id.load(int(id.node_id))
-        return Order.from_model(row) if row else None
-
-    @strawberry.field(description="Purchase plans you may see, optionally for one fiscal year.")
-    async def purchase_plans(
-        self, info: Info, fiscal_year: int | None = None
-    ) -> list[PurchasePlan]:
-        actor = await info.context.actor()
-        async with info.context.db.reader() as session:
-            rows = await plans.list_plans(session, actor, fiscal_year=fiscal_year)
-        return [PurchasePlan.from_model(r) for r in rows]
-
-
-def _order_filter(given: inputs.OrderFilterInput | None) -> queries.OrderFilter:
-    if given is None:
-        return queries.OrderFilter()
-    return queries.OrderFilter(
-        states=tuple(given.states or ()),
-        placed_from=given.placed_from,
-        placed_to=given.placed_to,
-        supplier_id=_maybe_id(given.supplier_id, "Organisation", "supplierId"),
-        purchaser_id=_maybe_id(given.purchaser_id, "Organisation", "purchaserId"),
-        category_code=given.category_code,
-    )
-
-
-def _maybe_id(value: relay.GlobalID | None, type_name: str, field: str) -> int | None:
-    return None if value is None else decode_id(value, type_name, field=field)
-
-
-async def _cart(session: AsyncSession, actor: Actor) -> Cart:
-    items = await cart.cart_items(session, actor)
-    supplier_ids = {item.offer.supplier_id for item in items}
-    rows = await session.scalars(
-        select(OrganisationRow).where(OrganisationRow.id.in_(supplier_ids))
-    )
-    return cart_of(items, {row.id: row for row in rows})
-
-
-def _order_payload(outcome: Outcome[models.Order]) -> OrderPayload:
+def order_payload(outcome: Outcome[models.Order]) -> OrderPayload:
     order = Order.from_model(outcome.value) if outcome.value else None
     return OrderPayload(order=order, errors=outcome.errors)
 
 
-OrderAction = Callable[[AsyncSession, int, Actor, Clock], Awaitable[models.Order]]
+def _order_id(order_id: relay.GlobalID) -> NodeId:
+    return NodeId(order_id, "Order", "orderId")
 
 
-async def _on_order(info: Info, order_id: relay.GlobalID, act: OrderAction) -> OrderPayload:
-    async def action(session: AsyncSession, actor: Actor) -> models.Order:
-        return await act(
-            session, decode_id(order_id, "Order", field="orderId"), actor, info.context.clock
-        )
-
-    return _order_payload(await perform(info, action))
+def _contract_id(contract_id: relay.GlobalID) -> NodeId:
+    return NodeId(contract_id, "Contract", "contractId")
 
 
-async def _on_contract(
-    info: Info,
-    contract_id: relay.GlobalID,
-    act: Callable[[AsyncSession, int, Actor, Clock], Awaitable[models.Contract]],
-) -> ContractPayload:
-    async def action(session: AsyncSession, actor: Actor) -> models.Contract:
-        return await act(
-            session,
-            decode_id(contract_id, "Contract", field="contractId"),
-            actor,
-            info.context.clock,
-        )
-
-    outcome = await perform(info, action)
+def _contract_payload(outcome: Outcome[models.Contract]) -> ContractPayload:
     return ContractPayload(
         contract=Contract.from_model(outcome.value) if outcome.value else None,
         errors=outcome.errors,
@@ -247,12 +163,7 @@ class OrdersMutation:
     async def add_to_cart(
         self, info: Info, offer_id: relay.GlobalID, quantity: int = 1
     ) -> CartPayload:
-        return await _cart_change(
-            info,
-            lambda s, a, c: cart.add_to_cart(
-                s, decode_id(offer_id, "Offer", field="offerId"), quantity, actor=a, clock=c
-            ),
-        )
+        return await _cart_change(info, cart.add_to_cart, offer_id, quantity)
 
     @strawberry.mutation(
         description="Set a cart line's quantity; this also accepts the offer's current price."
@@ -260,21 +171,11 @@ class OrdersMutation:
     async def update_cart_line(
         self, info: Info, offer_id: relay.GlobalID, quantity: int
     ) -> CartPayload:
-        return await _cart_change(
-            info,
-            lambda s, a, c: cart.update_cart_line(
-                s, decode_id(offer_id, "Offer", field="offerId"), quantity, actor=a, clock=c
-            ),
-        )
+        return await _cart_change(info, cart.update_cart_line, offer_id, quantity)
 
     @strawberry.mutation(description="Take an offer out of the cart.")
     async def remove_cart_line(self, info: Info, offer_id: relay.GlobalID) -> CartPayload:
-        return await _cart_change(
-            info,
-            lambda s, a, c: cart.remove_cart_line(
-                s, decode_id(offer_id, "Offer", field="offerId"), actor=a
-            ),
-        )
+        return await _cart_change(info, cart.remove_cart_line, offer_id)
 
     @strawberry.mutation(
         description="Place the cart: every blocking check first (all failures reported, nothing "
@@ -287,7 +188,7 @@ class OrdersMutation:
             else tuple(decode_id(i, "Offer", field="offerIds") for i in input.offer_ids)
         )
         request = placement.PlacementRequest(
-            plan_id=_maybe_id(input.plan_id, "PurchasePlan", "planId"),
+            plan_id=maybe_id(input.plan_id, "PurchasePlan", "planId"),
             delivery_address=input.delivery_address,
             contact_name=input.contact_name,
             contact_phone=input.contact_phone,
@@ -313,43 +214,35 @@ class OrdersMutation:
     async def confirm_order(
         self, info: Info, order_id: relay.GlobalID, supplier_reference: str | None = None
     ) -> OrderPayload:
-        return await _on_order(
+        return await run_mutation(
             info,
-            order_id,
-            lambda s, i, a, c: lifecycle.confirm_order(
-                s, i, supplier_reference=supplier_reference, actor=a, clock=c
-            ),
+            lifecycle.confirm_order,
+            _order_id(order_id),
+            supplier_reference=supplier_reference,
+            payload=order_payload,
         )
 
     @strawberry.mutation(description="The supplier turns down a placed order, saying why.")
     async def reject_order(self, info: Info, order_id: relay.GlobalID, reason: str) -> OrderPayload:
-        return await _on_order(
-            info,
-            order_id,
-            lambda s, i, a, c: lifecycle.reject_order(s, i, reason=reason, actor=a, clock=c),
+        return await run_mutation(
+            info, lifecycle.reject_order, _order_id(order_id), reason=reason, payload=order_payload
         )
 
     @strawberry.mutation(description="The supplier ships (only once the contract is signed).")
     async def ship_order(self, info: Info, input: inputs.ShipOrderInput) -> OrderPayload:
-        return await _on_order(
+        return await run_mutation(
             info,
-            input.order_id,
-            lambda s, i, a, c: lifecycle.ship_order(
-                s,
-                i,
-                carrier=input.carrier,
-                tracking_number=input.tracking_number,
-                actor=a,
-                clock=c,
-            ),
+            lifecycle.ship_order,
+            _order_id(input.order_id),
+            carrier=input.carrier,
+            tracking_number=input.tracking_number,
+            payload=order_payload,
         )
 
     @strawberry.mutation(description="The supplier records delivery (again, after a failed one).")
     async def mark_delivered(self, info: Info, order_id: relay.GlobalID) -> OrderPayload:
-        return await _on_order(
-            info,
-            order_id,
-            lambda s, i, a, c: lifecycle.mark_delivered(s, i, actor=a, clock=c),
+        return await run_mutation(
+            info, lifecycle.mark_delivered, _order_id(order_id), payload=order_payload
         )
 
     @strawberry.mutation(
@@ -368,10 +261,8 @@ class OrdersMutation:
             ),
             note=input.note,
         )
-        return await _on_order(
-            info,
-            input.order_id,
-            lambda s, i, a, c: acceptance.accept_order(s, i, draft, actor=a, clock=c),
+        return await run_mutation(
+            info, acceptance.accept_order, _order_id(input.order_id), draft, payload=order_payload
         )
 
     @strawberry.mutation(
@@ -379,32 +270,32 @@ class OrdersMutation:
         "`requestOrderCancellation`, which needs the supplier's consent."
     )
     async def cancel_order(self, info: Info, order_id: relay.GlobalID, reason: str) -> OrderPayload:
-        return await _on_order(
-            info,
-            order_id,
-            lambda s, i, a, c: lifecycle.cancel_order(s, i, reason=reason, actor=a, clock=c),
+        return await run_mutation(
+            info, lifecycle.cancel_order, _order_id(order_id), reason=reason, payload=order_payload
         )
 
     @strawberry.mutation(description="The purchaser asks to cancel a confirmed or shipped order.")
     async def request_order_cancellation(
         self, info: Info, order_id: relay.GlobalID, reason: str
     ) -> OrderPayload:
-        return await _on_order(
+        return await run_mutation(
             info,
-            order_id,
-            lambda s, i, a, c: lifecycle.request_cancellation(
-                s, i, reason=reason, actor=a, clock=c
-            ),
+            lifecycle.request_cancellation,
+            _order_id(order_id),
+            reason=reason,
+            payload=order_payload,
         )
 
     @strawberry.mutation(description="The supplier agrees to (or declines) a cancellation request.")
     async def answer_order_cancellation(
         self, info: Info, order_id: relay.GlobalID, agree: bool
     ) -> OrderPayload:
-        return await _on_order(
+        return await run_mutation(
             info,
-            order_id,
-            lambda s, i, a, c: lifecycle.answer_cancellation(s, i, agree=agree, actor=a, clock=c),
+            lifecycle.answer_cancellation,
+            _order_id(order_id),
+            agree=agree,
+            payload=order_payload,
         )
 
     @strawberry.mutation(description="The supplier answers a dispute opened by failed acceptance.")
@@ -421,30 +312,24 @@ class OrdersMutation:
             )
             return await lifecycle.require_order(session, dispute.order_id, lock=False)
 
-        return _order_payload(await perform(info, action))
+        return order_payload(await perform(info, action))
 
     @strawberry.mutation(description="Either party signs the contract; both signatures bind it.")
     async def sign_contract(self, info: Info, contract_id: relay.GlobalID) -> ContractPayload:
-        return await _on_contract(
-            info,
-            contract_id,
-            lambda s, i, a, c: contracts.sign_contract(s, i, actor=a, clock=c),
+        return await run_mutation(
+            info, contracts.sign_contract, _contract_id(contract_id), payload=_contract_payload
         )
 
     @strawberry.mutation(description="The purchaser publishes the signed contract (合同公告).")
     async def announce_contract(self, info: Info, contract_id: relay.GlobalID) -> ContractPayload:
-        return await _on_contract(
-            info,
-            contract_id,
-            lambda s, i, a, c: contracts.announce_contract(s, i, actor=a, clock=c),
+        return await run_mutation(
+            info, contracts.announce_contract, _contract_id(contract_id), payload=_contract_payload
         )
 
     @strawberry.mutation(description="The purchaser files the contract (合同备案).")
     async def file_contract(self, info: Info, contract_id: relay.GlobalID) -> ContractPayload:
-        return await _on_contract(
-            info,
-            contract_id,
-            lambda s, i, a, c: contracts.file_contract(s, i, actor=a, clock=c),
+        return await run_mutation(
+            info, contracts.file_contract, _contract_id(contract_id), payload=_contract_payload
         )
 
     @strawberry.mutation(
@@ -460,20 +345,12 @@ class OrdersMutation:
     async def record_treasury_payment(
         self, info: Info, payment_id: relay.GlobalID, voucher_number: str
     ) -> PaymentPayload:
-        async def action(session: AsyncSession, actor: Actor) -> models.Payment:
-            return await payments.record_treasury_payment(
-                session,
-                decode_id(payment_id, "Payment", field="paymentId"),
-                voucher_number,
-                actor=actor,
-                clock=info.context.clock,
-            )
-
-        outcome = await perform(info, action)
-        return PaymentPayload(
-            payment=Payment.from_model(outcome.value) if outcome.value else None,
-            client_secret=None,
-            errors=outcome.errors,
+        return await run_mutation(
+            info,
+            payments.record_treasury_payment,
+            NodeId(payment_id, "Payment", "paymentId"),
+            voucher_number,
+            payload=_payment_payload,
         )
 
     @strawberry.mutation(description="Supervisors and operators record a credit-blacklist entry.")
@@ -490,24 +367,18 @@ class OrdersMutation:
             ends_on=input.ends_on,
         )
 
-        async def action(session: AsyncSession, actor: Actor) -> object:
-            return await credit.add_entry(session, draft, actor=actor, clock=info.context.clock)
-
-        outcome = await perform(info, action)
-        entry_id = getattr(outcome.value, "id", None)
-        return BlacklistEntryPayload(
-            id=relay.GlobalID("BlacklistEntry", str(entry_id)) if entry_id else None,
-            errors=outcome.errors,
-        )
+        return await run_mutation(info, credit.add_entry, draft, payload=_blacklist_payload)
 
 
-CartAction = Callable[[AsyncSession, Actor, Clock], Awaitable[object]]
+async def _cart_change(
+    info: Info, change: Callable[..., Awaitable[object]], offer_id: relay.GlobalID, *args: object
+) -> CartPayload:
+    """Change a cart line and answer with the cart as that same transaction sees it."""
 
-
-async def _cart_change(info: Info, act: CartAction) -> CartPayload:
     async def action(session: AsyncSession, actor: Actor) -> Cart:
-        await act(session, actor, info.context.clock)
-        return await _cart(session, actor)
+        offer = NodeId(offer_id, "Offer", "offerId")
+        await call_service(change, session, offer, *args, actor=actor, clock=info.context.clock)
+        return await cart_of_actor(session, actor)
 
     outcome = await perform(info, action)
     return CartPayload(cart=outcome.value, errors=outcome.errors)
@@ -582,9 +453,17 @@ async def _request_payment(info: Info, input: inputs.RequestPaymentInput) -> Pay
     return _payment_payload(await perform(info, attach), intent.client_secret)
 
 
-def _payment_payload(outcome: Outcome[models.Payment], secret: str | None) -> PaymentPayload:
+def _payment_payload(outcome: Outcome[models.Payment], secret: str | None = None) -> PaymentPayload:
     return PaymentPayload(
         payment=Payment.from_model(outcome.value) if outcome.value else None,
         client_secret=secret if outcome.value else None,
+        errors=outcome.errors,
+    )
+
+
+def _blacklist_payload(outcome: Outcome[object]) -> BlacklistEntryPayload:
+    entry_id = getattr(outcome.value, "id", None)
+    return BlacklistEntryPayload(
+        id=relay.GlobalID("BlacklistEntry", str(entry_id)) if entry_id else None,
         errors=outcome.errors,
     )

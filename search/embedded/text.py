@@ -8,7 +8,7 @@ from sqlalchemy import ColumnElement, FromClause, Select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from search.analysis import ParsedQuery
-from search.embedded_rows import Analysed
+from search.embedded.rows import Analysed
 
 
 @dataclass(frozen=True)

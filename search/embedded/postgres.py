@@ -25,8 +25,8 @@ from sqlalchemy.dialects.postgresql import TSQUERY, TSVECTOR
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from search.analysis import Alternative, Clause, ParsedQuery, Term
-from search.embedded_rows import Analysed
-from search.embedded_text import Match, chunks
+from search.embedded.rows import Analysed
+from search.embedded.text import Match, chunks
 from search.models import TSV_COLUMN, document_table, row_table
 
 _MAX_POSITION = 16383  # PostgreSQL's largest tsvector position

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, func, select
 
 from search.documents import SearchQuery, SearchSort
-from search.embedded_text import Match
+from search.embedded.text import Match
 from search.models import SearchDocument, SearchFacetSet, SearchRow
 
 _R = SearchRow

@@ -1,23 +1,17 @@
 """Regional policy: what applies in a region (inherited), and operators setting their own."""
 
 from decimal import Decimal
+from functools import partial
 
 import strawberry
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from api.context import Info
 from api.errors import UserError
 from api.money import Money
-from api.mutations import perform
+from api.mutations import Outcome, Parsed, run_mutation
 from core.errors import InvalidInput
 from core.money import parse_fen
-from core.principal import Actor
 from marketplace import policy
-
-MarketPriceRule = strawberry.enum(
-    policy.MarketPriceRule,
-    description="LOWEST: not above the lowest platform price (浙江); AVERAGE: the average (青海).",
-)
 
 
 @strawberry.type(description="The rules in force in a region, each inherited if not set there.")
@@ -25,7 +19,7 @@ class RegionPolicy:
     region_code: str
     goods_term_months: int
     services_term_months: int
-    market_price_rule: MarketPriceRule  # type: ignore[valid-type]
+    market_price_rule: policy.MarketPriceRule
     market_window_days: int = strawberry.field(
         description="Platform prices older than this do not bind quotes."
     )
@@ -72,7 +66,7 @@ class RegionPolicyInput:
     region_code: str
     goods_term_months: int | None = None
     services_term_months: int | None = None
-    market_price_rule: MarketPriceRule | None = None  # type: ignore[valid-type]
+    market_price_rule: policy.MarketPriceRule | None = None
     market_window_days: int | None = None
     closed_min_elimination_percent: Decimal | None = None
     review_listing_changes: bool | None = None
@@ -116,24 +110,31 @@ class PolicyQuery:
 class PolicyMutation:
     @strawberry.mutation(description="Operators set their region's (or a region below's) rules.")
     async def set_region_policy(self, info: Info, input: RegionPolicyInput) -> RegionPolicyPayload:
-        async def action(session: AsyncSession, actor: Actor) -> policy.Policy:
-            overrides = policy.PolicyOverrides(
-                goods_term_months=input.goods_term_months,
-                services_term_months=input.services_term_months,
-                market_price_rule=input.market_price_rule,
-                market_window_days=input.market_window_days,
-                closed_min_elimination_bp=_basis_points(input.closed_min_elimination_percent),
-                review_listing_changes=input.review_listing_changes,
-                direct_purchase_limit_fen=_fen(input.direct_purchase_limit),
-                confirm_within_hours=input.confirm_within_hours,
-                deliver_within_days=input.deliver_within_days,
-                accept_within_days=input.accept_within_days,
-                sme_payment_days=input.sme_payment_days,
-            )
-            return await policy.set_region_policy(
-                session, input.region_code, overrides, actor=actor, clock=info.context.clock
-            )
+        return await run_mutation(
+            info,
+            policy.set_region_policy,
+            input.region_code,
+            Parsed(_overrides, input),
+            payload=partial(_policy_payload, input.region_code),
+        )
 
-        outcome = await perform(info, action)
-        applied = RegionPolicy.of(input.region_code, outcome.value) if outcome.value else None
-        return RegionPolicyPayload(policy=applied, errors=outcome.errors)
+
+def _overrides(input: RegionPolicyInput) -> policy.PolicyOverrides:
+    return policy.PolicyOverrides(
+        goods_term_months=input.goods_term_months,
+        services_term_months=input.services_term_months,
+        market_price_rule=input.market_price_rule,
+        market_window_days=input.market_window_days,
+        closed_min_elimination_bp=_basis_points(input.closed_min_elimination_percent),
+        review_listing_changes=input.review_listing_changes,
+        direct_purchase_limit_fen=_fen(input.direct_purchase_limit),
+        confirm_within_hours=input.confirm_within_hours,
+        deliver_within_days=input.deliver_within_days,
+        accept_within_days=input.accept_within_days,
+        sme_payment_days=input.sme_payment_days,
+    )
+
+
+def _policy_payload(region_code: str, outcome: Outcome[policy.Policy]) -> RegionPolicyPayload:
+    applied = RegionPolicy.of(region_code, outcome.value) if outcome.value else None
+    return RegionPolicyPayload(policy=applied, errors=outcome.errors)

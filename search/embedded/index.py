@@ -15,12 +15,9 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.db import Database
-from search import embedded_query as statements
+from core.db import Database, insert_ignoring_conflicts
 from search.analysis import (
     ParsedQuery,
     SynonymSet,
@@ -31,11 +28,12 @@ from search.analysis import (
     with_vocabulary,
 )
 from search.documents import FacetName, OfferDocument, SearchQuery, SearchResult
-from search.embedded_postgres import PostgresFullText
-from search.embedded_result import hits, result
-from search.embedded_rows import Analysed, document_row, prepare, search_row
-from search.embedded_sqlite import SqliteFullText
-from search.embedded_text import FullText, Match, chunks
+from search.embedded import query as statements
+from search.embedded.postgres import PostgresFullText
+from search.embedded.result import hits, result
+from search.embedded.rows import Analysed, document_row, prepare, search_row
+from search.embedded.sqlite import SqliteFullText
+from search.embedded.text import FullText, Match, chunks
 from search.keys import expiry_key, query_key_groups
 from search.models import (
     SearchFacetSet,
@@ -164,7 +162,7 @@ class EmbeddedSearchIndex:
         ids: dict[str, int] = {}
         for batch in chunks(list(wanted), _WRITE_BATCH):
             await session.execute(
-                self._insert(facet_set_table).on_conflict_do_nothing(),
+                insert_ignoring_conflicts(self._db.dialect, facet_set_table),
                 [wanted[signature] for signature in batch],
             )
             found = select(SearchFacetSet.signature, SearchFacetSet.id).where(
@@ -177,12 +175,9 @@ class EmbeddedSearchIndex:
         tokens = sorted(set().union(*(a.vocabulary for a in analysed)))
         for batch in chunks(tokens, _WRITE_BATCH):
             await session.execute(
-                self._insert(vocabulary_table).on_conflict_do_nothing(),
+                insert_ignoring_conflicts(self._db.dialect, vocabulary_table),
                 [{"token": t} for t in batch],
             )
-
-    def _insert(self, table: Any) -> Any:
-        return (sqlite_insert if self._db.dialect == "sqlite" else pg_insert)(table)
 
 
 async def _expired_days(session: AsyncSession, today: date) -> list[date]:

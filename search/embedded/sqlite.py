@@ -36,8 +36,8 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from search.analysis import Alternative, Clause, ParsedQuery, Term
-from search.embedded_rows import Analysed
-from search.embedded_text import Match, chunks
+from search.embedded.rows import Analysed
+from search.embedded.text import Match, chunks
 from search.models import FTS_TABLE, document_table, row_table
 
 # The FTS5 columns, in the migration's order: fts_title, fts_pinyin, fts_body, fts_keys.

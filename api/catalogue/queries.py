@@ -1,18 +1,13 @@
-from dataclasses import asdict
-
 import strawberry
-from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry import relay
 
 from api.catalogue import inputs
 from api.catalogue.comparison import ProductComparison, SpecComparisonRow
-from api.catalogue.types import Category, Product, ProductConnection, ProductSort
+from api.catalogue.types import Category, Product, ProductConnection
 from api.context import Info
-from api.errors import UserError
-from api.mutations import Idempotent, decode_id, perform_create
+from api.mutations import decode_id
 from api.relay import page_limits, page_request, to_connection
-from core.principal import Actor
-from marketplace import catalogue, comparison, models
+from marketplace import catalogue, comparison
 
 
 @strawberry.type
@@ -51,7 +46,7 @@ class CatalogueQuery:
         self,
         info: Info,
         filter: inputs.ProductFilter | None = None,
-        sort: ProductSort = ProductSort.NEWEST,  # type: ignore[valid-type]
+        sort: catalogue.ProductSort = catalogue.ProductSort.NEWEST,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,
@@ -92,77 +87,3 @@ def _filters(given: inputs.ProductFilter | None) -> catalogue.ProductFilter:
         name_contains=given.name_contains,
         supplier_id=supplier_id,
     )
-
-
-@strawberry.type
-class CreateCategoryPayload:
-    category: Category | None
-    errors: list[UserError]
-
-
-@strawberry.type
-class CreateProductPayload:
-    product: Product | None
-    errors: list[UserError]
-
-
-async def _category_by_id(session: AsyncSession, category_id: int) -> models.Category | None:
-    return await session.get(models.Category, category_id)
-
-
-@strawberry.type
-class CatalogueMutation:
-    @strawberry.mutation(description="Operators add a 品目 under an existing parent.")
-    async def create_category(
-        self, info: Info, input: inputs.CreateCategoryInput
-    ) -> CreateCategoryPayload:
-        draft = catalogue.CategoryDraft(code=input.code, name=input.name)
-
-        async def action(session: AsyncSession, actor: Actor) -> models.Category:
-            return await catalogue.create_category(
-                session, draft, actor=actor, clock=info.context.clock
-            )
-
-        spec = Idempotent(
-            "createCategory",
-            input.idempotency_key,
-            {"code": input.code, "name": input.name},
-            _category_by_id,
-        )
-        outcome = await perform_create(info, spec, action)
-        return CreateCategoryPayload(
-            category=Category.from_model(outcome.value) if outcome.value else None,
-            errors=outcome.errors,
-        )
-
-    @strawberry.mutation(description="Suppliers, partners and operators add a product (SPU).")
-    async def create_product(
-        self, info: Info, input: inputs.CreateProductInput
-    ) -> CreateProductPayload:
-        draft = catalogue.ProductDraft(
-            category_code=input.category_code,
-            name=input.name,
-            brand=input.brand,
-            model=input.model,
-            unit=input.unit,
-            gtin=input.gtin,
-            specs=[s.to_spec() for s in input.specs],
-        )
-
-        async def action(session: AsyncSession, actor: Actor) -> models.Product:
-            return await catalogue.create_product(
-                session, draft, actor=actor, clock=info.context.clock
-            )
-
-        spec = Idempotent(
-            "createProduct", input.idempotency_key, _as_request(draft), catalogue.get_product
-        )
-        outcome = await perform_create(info, spec, action)
-        return CreateProductPayload(
-            product=Product.from_model(outcome.value) if outcome.value else None,
-            errors=outcome.errors,
-        )
-
-
-def _as_request(draft: catalogue.ProductDraft) -> dict[str, object]:
-    return asdict(draft)

@@ -1,0 +1,1 @@
+"""`search`: Chinese full-text search over the offers a viewer could buy, with facets."""
