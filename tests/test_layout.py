@@ -19,5 +19,7 @@ PACKAGES = (
 
 def test_no_installed_distribution_provides_a_module_named_like_ours() -> None:
     provided = importlib.metadata.packages_distributions()
-    clashes = {name: provided[name] for name in PACKAGES if set(provided.get(name, [])) - {"yiwang"}}
+    clashes = {
+        name: provided[name] for name in PACKAGES if set(provided.get(name, [])) - {"yiwang"}
+    }
     assert clashes == {}

@@ -55,7 +55,9 @@ def test_an_installed_wheel_migrates_and_exports_the_committed_schema(installed:
     elsewhere.mkdir()
     _yiwang(installed, "migrate", cwd=elsewhere)
     assert (elsewhere / "wheel.db").stat().st_size > 0
-    _yiwang(installed, "export-schema", "--check", str(REPOSITORY / "schema.graphql"), cwd=elsewhere)
+    _yiwang(
+        installed, "export-schema", "--check", str(REPOSITORY / "schema.graphql"), cwd=elsewhere
+    )
     where = _run(
         installed / "bin" / "python", "-c", "import api, yiwang; print(api.__file__)", cwd=elsewhere
     )

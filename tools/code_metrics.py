@@ -9,7 +9,6 @@ defines the table). Reads (`select(T)`) are allowed anywhere and not counted.
 
 import argparse
 import ast
-import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -134,4 +133,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

@@ -15,11 +15,12 @@ from api.context import Info
 from api.errors import UserError
 from api.mutations import decode_id, perform
 from core.principal import Actor, Role
-from partners import categories, sync_input
+from partners import categories
 from partners.models import PartnerCategory
-from partners.sync import Outcome, SyncReport, sync
-from partners.sync_input import Patch
-from partners.sync_state import HoldReason
+from partners.sync import items as sync_input
+from partners.sync.batch import Outcome, SyncReport, sync
+from partners.sync.items import Patch
+from partners.sync.state import HoldReason
 
 SyncOutcome = strawberry.enum(Outcome, name="SyncOutcome")
 SyncItemCode = strawberry.enum(sync_input.ItemCode, name="SyncItemCode")

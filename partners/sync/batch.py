@@ -31,9 +31,9 @@ from marketplace.models import (
 )
 from partners.events import PartnerCatalogueSynced
 from partners.models import PartnerCategory, PartnerSku
-from partners.sync_input import MAX_BATCH, ItemCode, ItemRejected, Patch
-from partners.sync_state import Catalogued, HoldReason, OfferState, hold_message, judge
-from partners.sync_terms import Terms, load_terms, pick
+from partners.sync.items import MAX_BATCH, ItemCode, ItemRejected, Patch
+from partners.sync.state import Catalogued, HoldReason, OfferState, hold_message, judge
+from partners.sync.terms import Terms, load_terms, pick
 
 Item = TypeVar("Item")
 
