@@ -469,7 +469,7 @@ PHASES = (
         "convert_arguments",
     ),
     ("  partners.sync (all of it)", "partners/sync/batch.py", "sync"),
-    ("    item checks (sync_input)", "partners/sync/batch.py", "checked"),
+    ("    item checks (sync items)", "partners/sync/batch.py", "checked"),
     ("    apply (reads + judge + writes)", "partners/sync/batch.py", "apply"),
     ("      judge", "partners/sync/batch.py", "_judge"),
     ("      writes (flush)", "partners/sync/batch.py", "flush"),

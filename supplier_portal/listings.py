@@ -15,11 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.audit import write_audit
 from core.clock import Clock
 from core.errors import InvalidInput, NotFound
-from core.money import fen_to_yuan, parse_fen
+from core.money import fen_to_yuan, parse_optional_fen
 from core.outbox import record
 from core.principal import SELLERS, Actor, Principal, Role
 from identity import regions
 from identity.service import require_region
+from marketplace import fields
 from marketplace.agreements.access import require_agreement, require_operator_of
 from marketplace.agreements.models import AgreementStatus
 from marketplace.agreements.quotes import check_offer_terms
@@ -32,7 +33,6 @@ from marketplace.policy import policy_for
 from supplier_portal import events
 from supplier_portal.errors import ListingError, ListingErrorCode
 
-MAX_STOCK = 10_000_000
 # A listing may be prepared and submitted while its agreement still solicits; it goes on the
 # shelf only once the agreement is active.
 _PREPARABLE = (AgreementStatus.SOLICITING, AgreementStatus.ACTIVE)
@@ -73,14 +73,14 @@ async def create_listing(
     principal = actor.require(*SELLERS)
     if await session.get(Product, draft.product_id) is None:
         raise NotFound("商品", draft.product_id, field="productId")
-    sku = draft.supplier_sku.strip()
-    if not sku or len(sku) > 64:
+    sku = fields.text(draft.supplier_sku, fields.MAX_SKU)
+    if sku is None:
         raise InvalidInput("SKU 编码不能为空, 且不超过 64 字", field="supplierSku")
     await _ensure_not_listed(
         session, principal.organisation_id, draft.product_id, draft.agreement_id
     )
     await _ensure_sku_free(session, principal.organisation_id, sku)
-    price_fen = parse_fen(draft.price, field="price")
+    price_fen = fields.price_fen(draft.price, field="price")
     if draft.agreement_id is not None:
         await check_offer_terms(
             session,
@@ -91,7 +91,7 @@ async def create_listing(
             clock=clock,
             statuses=_PREPARABLE,
         )
-    market_price_fen = _fen_or_none(draft.market_price, "marketPrice")
+    market_price_fen = parse_optional_fen(draft.market_price, field="marketPrice")
     stock = _stock(draft.stock)
     offer = await workflow.create_draft(
         session,
@@ -147,14 +147,12 @@ async def _ensure_sku_free(session: AsyncSession, supplier_id: int, sku: str) ->
         )
 
 
-def _fen_or_none(amount: Decimal | None, field_name: str) -> int | None:
-    return None if amount is None else parse_fen(amount, field=field_name)
-
-
 def _stock(stock: int) -> int:
-    if stock < 0 or stock > MAX_STOCK:
+    if not fields.stock_in_range(stock):
         raise CatalogueError(
-            CatalogueErrorCode.INVALID_STOCK, f"库存须在 0 到 {MAX_STOCK} 之间", field="stock"
+            CatalogueErrorCode.INVALID_STOCK,
+            f"库存须在 0 到 {fields.MAX_STOCK} 之间",
+            field="stock",
         )
     return stock
 
@@ -285,9 +283,9 @@ async def update_listing(
 async def _apply(session: AsyncSession, offer: Offer, patch: ListingPatch) -> dict[str, list[Any]]:
     wanted: dict[str, Any] = {}
     if patch.price is not None:
-        wanted["price_fen"] = parse_fen(patch.price, field="price")
+        wanted["price_fen"] = fields.price_fen(patch.price, field="price")
     if patch.market_price is not None:
-        wanted["market_price_fen"] = parse_fen(patch.market_price, field="marketPrice")
+        wanted["market_price_fen"] = fields.price_fen(patch.market_price, field="marketPrice")
     if patch.stock is not None:
         wanted["stock"] = _stock(patch.stock)
     if patch.image_sha256 is not None:
