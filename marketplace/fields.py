@@ -5,7 +5,9 @@ What is valid is decided here. Each caller reports a problem with its own error 
 which its clients already branch on, so these return the clean value or None (not valid).
 """
 
-from core.money import parse_fen
+from decimal import Decimal
+
+from core.money import parse_yuan, yuan_to_fen
 
 MAX_STOCK = 10_000_000
 MAX_SKU = 64
@@ -28,6 +30,11 @@ def stock_in_range(quantity: int) -> bool:
     return 0 <= quantity <= MAX_STOCK
 
 
+def price(raw: object, *, field: str | None = None) -> Decimal:
+    """A price in yuan: more than zero, at most two decimals, never a float (`InvalidMoney`)."""
+    return parse_yuan(raw, field=field, allow_zero=False)
+
+
 def price_fen(raw: object, *, field: str | None = None) -> int:
-    """A price in fen: more than zero, at most two decimals, never a float (`InvalidMoney`)."""
-    return parse_fen(raw, field=field, allow_zero=False)
+    """`price`, in fen for the database."""
+    return yuan_to_fen(price(raw, field=field))
