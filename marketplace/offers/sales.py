@@ -7,17 +7,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
 from marketplace.models import Offer, SupplierRating
+from marketplace.offers._columns import add_per_offer
 
 
 async def count_sales(session: AsyncSession, sold: Sequence[tuple[int, int]]) -> None:
     """Add each (offer id, quantity) accepted to the offer's sales count."""
-    for offer_id, quantity in sold:
-        await session.execute(
-            update(Offer)
-            .where(Offer.id == offer_id)
-            .values(sales_count=Offer.sales_count + quantity)
-            .execution_options(synchronize_session=False)
-        )
+    await add_per_offer(session, Offer.sales_count, sold)
 
 
 async def rate_supplier(

@@ -6,6 +6,7 @@ from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from marketplace.models import Offer
+from marketplace.offers._columns import add_per_offer
 
 
 class OutOfStock(Exception):
@@ -32,10 +33,4 @@ async def take(session: AsyncSession, quantities: Sequence[tuple[int, int]]) -> 
 
 async def release(session: AsyncSession, quantities: Sequence[tuple[int, int]]) -> None:
     """Give back what an order took, (offer id, quantity) in the order given."""
-    for offer_id, quantity in quantities:
-        await session.execute(
-            update(Offer)
-            .where(Offer.id == offer_id)
-            .values(stock=Offer.stock + quantity)
-            .execution_options(synchronize_session=False)
-        )
+    await add_per_offer(session, Offer.stock, quantities)
