@@ -22,6 +22,8 @@ STATUS_NAMES = {
     OfferStatus.REJECTED: "审核未通过",
 }
 _SUBMITTABLE = (OfferStatus.DRAFT, OfferStatus.REJECTED)
+# What a supplier edits directly; status and review times move only through the state machine.
+_EDITABLE = frozenset({"price_fen", "market_price_fen", "stock", "image_id"})
 
 
 def require_status(offer: Offer, *allowed: OfferStatus) -> None:
@@ -119,6 +121,7 @@ def send_back_to_review(offer: Offer, *, clock: Clock) -> None:
 
 def change(offer: Offer, wanted: dict[str, Any]) -> dict[str, list[Any]]:
     """Set the columns in `wanted`; what really changed, as {column: [old, new]}."""
+    assert wanted.keys() <= _EDITABLE, wanted.keys() - _EDITABLE
     changes = {
         name: [getattr(offer, name), new]
         for name, new in wanted.items()
