@@ -8,9 +8,9 @@ from starlette.responses import JSONResponse, Response
 from core.clock import Clock
 from core.db import Database
 from core.settings import Settings
-from supervision import ocds
-from supervision.ocds_json import dumps
-from supervision.ocds_params import (
+from supervision.ocds import feed
+from supervision.ocds.json_text import dumps
+from supervision.ocds.params import (
     OcdsQueryError,
     decode_cursor,
     encode_cursor,
@@ -39,14 +39,14 @@ class OcdsReleases:
             body = {"error": {"code": error.code.value, "message": error.message}}
             return JSONResponse(body, status_code=400)
         async with self._database().reader() as session:
-            page = await ocds.releases_since(
+            page = await feed.releases_since(
                 session, since, after, limit, ocid_prefix=self._settings.ocds_ocid_prefix
             )
-        package = ocds.release_package(
+        package = feed.release_package(
             page.releases,
             uri=str(request.url),
             published_date=self._clock.now(),
-            publisher=ocds.PUBLISHER,
+            publisher=feed.PUBLISHER,
             extensions=[self._settings.ocds_techniques_extension_url],
         )
         if page.next is not None:

@@ -47,6 +47,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from core.clock import Clock, SystemClock, local_today
 from core.db import Base, Database
+from core.events.orders import OrderPlaced
 from core.outbox import OutboxEvent, record
 from core.outbox_consumers import OutboxCursor, lag
 from core.principal import Role
@@ -65,7 +66,6 @@ from marketplace.agreements.models import (
     SelectionMethod,
 )
 from marketplace.models import Category, Offer, OfferPricePoint, OfferStatus, Product
-from orders.events import OrderPlaced
 from orders.models import Checkout, Order, OrderLine, OrderState, PlanStatus, PurchasePlan
 from search.factory import make_search_index
 from supervision import engine

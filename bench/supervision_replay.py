@@ -60,6 +60,7 @@ import yiwang.all_models  # noqa: F401 — every table, so foreign keys resolve
 from core.clock import SHANGHAI, Clock, FrozenClock
 from core.db import Base, Database
 from core.dispatcher import Consumer, backlog, dispatch_round
+from core.events import orders as ev
 from core.holidays_cn import default_calendar
 from core.outbox import Event, OutboxEvent, partition_of
 from core.outbox_consumers import OutboxCursor, new_owner, parts
@@ -88,7 +89,6 @@ from marketplace.agreements.models import (
     SelectionMethod,
 )
 from marketplace.models import Category, Offer, OfferPricePoint, OfferStatus, Product
-from orders import events as ev
 from orders.contracts import ANNOUNCE_WITHIN_WORKING_DAYS, FILE_WITHIN_WORKING_DAYS
 from orders.models import (
     Checkout,

@@ -13,7 +13,9 @@ aggregate's events in order.
 import dataclasses
 import uuid
 import zlib
+from collections.abc import Mapping
 from datetime import datetime
+from types import MappingProxyType
 from typing import Any, ClassVar
 
 from sqlalchemy import BigInteger, Index, SmallInteger, String
@@ -68,12 +70,30 @@ class OutboxEvent(Base):
     partition: Mapped[int] = mapped_column(SmallInteger, default=0, server_default="0")
 
 
+_REGISTERED: dict[str, type["Event"]] = {}
+
+
 @dataclasses.dataclass(frozen=True, kw_only=True)
 class Event:
-    """Base of every domain event; subclasses are frozen dataclasses of JSON-able fields."""
+    """Base of every domain event; subclasses are frozen dataclasses of JSON-able fields.
+
+    A concrete subclass's `event_type` is its class name, stored in the outbox row; a base that
+    only shares fields says `abstract=True` and is never stored.
+    """
 
     event_type: ClassVar[str]
     aggregate_type: ClassVar[str]
+
+    def __init_subclass__(cls, *, abstract: bool = False, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "event_type" in vars(cls):
+            raise TypeError(f"{cls.__qualname__}: event_type is the class name, not written")
+        if abstract:
+            return
+        if cls.__name__ in _REGISTERED:
+            raise TypeError(f"event type {cls.__name__} is already {_REGISTERED[cls.__name__]}")
+        cls.event_type = cls.__name__
+        _REGISTERED[cls.__name__] = cls
 
     @property
     def aggregate_id(self) -> str:
@@ -81,6 +101,11 @@ class Event:
 
     def payload(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
+
+
+def registered() -> Mapping[str, type[Event]]:
+    """Every concrete event class by its stored `event_type` (those imported so far)."""
+    return MappingProxyType(_REGISTERED)
 
 
 def record(session: AsyncSession, event: Event, *, clock: Clock) -> OutboxEvent:

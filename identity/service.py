@@ -7,11 +7,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.audit import write_audit
 from core.clock import SHANGHAI, Clock
 from core.errors import InvalidInput, NotFound
+from core.events.identity import OrganisationRegistered
 from core.outbox import record
 from core.principal import Actor, Principal, Role
 from identity import regions, secrets, uscc
 from identity.errors import IdentityError, IdentityErrorCode
-from identity.events import OrganisationRegistered
 from identity.models import (
     ApiKey,
     Organisation,

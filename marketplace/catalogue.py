@@ -11,12 +11,12 @@ from core.audit import write_audit
 from core.clock import Clock
 from core.db import rows_by
 from core.errors import InvalidInput
+from core.events.marketplace import CategoryCreated, ProductCreated
 from core.outbox import record
 from core.pagination import Page, PageRequest, SortKey, paginate
 from core.principal import SELLERS, Actor, Principal, Role
 from marketplace import codes, fields
 from marketplace.errors import CatalogueError, CatalogueErrorCode
-from marketplace.events import CategoryCreated, ProductCreated
 from marketplace.models import Category, Offer, OfferDeliveryRegion, OfferStatus, Product
 from marketplace.specs import Spec, validate_specs
 

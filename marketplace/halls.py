@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.audit import write_audit
 from core.clock import Clock
 from core.errors import Forbidden, InvalidInput, NotFound
+from core.events.marketplace import HallChanged
 from core.outbox import record
 from core.pagination import Page, PageRequest, SortKey, paginate
 from core.principal import Actor, Principal, Role
@@ -19,7 +20,6 @@ from identity import regions
 from identity.models import Organisation, OrganisationKind
 from identity.service import require_region
 from marketplace.buyable import buyable_in
-from marketplace.events import HallChanged
 from marketplace.models import Hall, HallProduct, HallSupplier, Image, Offer, Product
 
 HALL_TAGS = {

@@ -2,38 +2,21 @@
 cleaned original (`imaging.storage`), and recorded with an audit entry and an outbox event."""
 
 import asyncio
-from dataclasses import dataclass
 from pathlib import Path
-from typing import ClassVar
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.audit import write_audit
 from core.clock import Clock
-from core.outbox import Event, record
+from core.events.marketplace import ImageUploaded
+from core.outbox import record
 from core.principal import Actor, Role
 from marketplace.imaging import storage
 from marketplace.imaging.processing import ImageLimits, process_image
 from marketplace.models import Image
 
 UPLOADERS = (Role.SUPPLIER, Role.PARTNER, Role.OPERATOR)
-
-
-@dataclass(frozen=True, kw_only=True)
-class ImageUploaded(Event):
-    event_type: ClassVar[str] = "ImageUploaded"
-    aggregate_type: ClassVar[str] = "Image"
-    image_id: int
-    sha256: str
-    format: str
-    width: int
-    height: int
-    organisation_id: int
-
-    @property
-    def aggregate_id(self) -> str:
-        return str(self.image_id)
 
 
 async def get_image(session: AsyncSession, sha256: str) -> Image | None:

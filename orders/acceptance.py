@@ -11,13 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock, local_today
 from core.errors import InvalidInput
+from core.events.orders import OrderAcceptanceFailed, OrderAccepted
 from core.principal import Actor
 from identity.models import Organisation
 from marketplace.offers import sales
 from marketplace.policy import policy_for
 from orders import rules
 from orders.contracts import is_sme
-from orders.events import OrderAcceptanceFailed, OrderAccepted
 from orders.lifecycle import order_lines, require_order
 from orders.models import (
     Acceptance,

@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock, local_today
 from core.errors import NotFound
+from core.events.orders import ContractAnnounced, ContractFiled, ContractGenerated, ContractSigned
 from core.holidays_cn import default_calendar
 from core.principal import Actor, Principal, Role
 from identity.models import Organisation
@@ -22,7 +23,6 @@ from marketplace.policy import policy_for
 from orders import rules
 from orders.contract_document import ContractDocument, ContractLine, ContractParty
 from orders.errors import OrderError, OrderErrorCode
-from orders.events import ContractAnnounced, ContractFiled, ContractGenerated, ContractSigned
 from orders.models import Contract, ContractStatus, Order, OrderLine
 from orders.timeline import announce, move
 

@@ -23,10 +23,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import SHANGHAI, Clock, local_today
 from core.errors import DomainError
+from core.events.orders import InvoiceSubmitted
 from core.money import fen_to_yuan, parse_fen
 from core.principal import SELLERS, Actor, Principal
 from orders.errors import OrderError, OrderErrorCode
-from orders.events import InvoiceSubmitted
 from orders.models import Invoice, InvoiceKind, Order, OrderState
 from orders.rules import ORDERS_SCOPE, STATE_NAMES
 from orders.timeline import announce

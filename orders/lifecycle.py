@@ -9,14 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock, local_today
 from core.errors import InvalidInput, NotFound
-from core.holidays_cn import default_calendar
-from core.principal import Actor, Principal
-from marketplace.agreements import quotas
-from marketplace.offers import stock
-from marketplace.policy import policy_for
-from orders import contracts, plans, rules, shipping
-from orders.errors import OrderError, OrderErrorCode
-from orders.events import (
+from core.events.orders import (
     DisputeAnswered,
     OrderCancellationRequested,
     OrderCancelled,
@@ -25,6 +18,13 @@ from orders.events import (
     OrderRejected,
     OrderShipped,
 )
+from core.holidays_cn import default_calendar
+from core.principal import Actor, Principal
+from marketplace.agreements import quotas
+from marketplace.offers import stock
+from marketplace.policy import policy_for
+from orders import contracts, plans, rules, shipping
+from orders.errors import OrderError, OrderErrorCode
 from orders.models import (
     ContractStatus,
     Dispute,

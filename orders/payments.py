@@ -15,10 +15,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock, local_today
 from core.errors import InvalidInput, NotFound
+from core.events.orders import OrderPaid, PaymentCompleted, PaymentFailed, PaymentRequested
 from core.principal import Actor, Principal
 from orders import plans, rules
 from orders.errors import OrderError, OrderErrorCode
-from orders.events import OrderPaid, PaymentCompleted, PaymentFailed, PaymentRequested
 from orders.lifecycle import require_order
 from orders.models import (
     Order,

@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock, local_today
 from core.errors import DomainError, InvalidInput
+from core.events.orders import OrderPlaced
 from core.money import fen_to_yuan
 from core.outbox import record
 from core.principal import Actor, Principal, Role
@@ -35,7 +36,6 @@ from marketplace.offers import stock
 from marketplace.policy import Policy, policy_for
 from orders import plans, rules
 from orders.errors import CheckoutBlocked, OrderError, OrderErrorCode
-from orders.events import OrderPlaced
 from orders.models import (
     CartLine,
     Checkout,

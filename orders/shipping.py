@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
 from core.errors import InvalidInput
+from core.events.orders import OrderShipmentDispatched
 from orders.errors import OrderError, OrderErrorCode
-from orders.events import OrderShipmentDispatched
 from orders.models import Order, OrderLine, Shipment, ShipmentLine
 from orders.timeline import announce
 

@@ -29,12 +29,13 @@ from sqlalchemy.orm import aliased
 from core.clock import Clock
 from core.db import Database
 from core.errors import InvalidInput
+from core.events import decode
+from core.events.orders import ContractEvent, OrderEvent, OrderPlaced, PaymentEvent
 from core.money import CURRENCY, fen_to_yuan
 from core.outbox import OutboxEvent
 from core.principal import Actor, Role
 from identity.models import Organisation, OrganisationKind
 from marketplace.models import Offer
-from orders.events import ContractEvent, OrderEvent, PaymentEvent
 from orders.models import Contract, Order, OrderLine, Payment
 from partners.models import DeliveryStatus, PartnerMessage, Webhook, WebhookDelivery
 from partners.webhooks import acting_partner, readable_partner, subscribes
@@ -42,12 +43,20 @@ from partners.webhooks import acting_partner, readable_partner, subscribes
 CONSUMER = "partner-messages"
 PARTS = 1  # one writer, so message ids commit in order (see the module's docstring)
 BATCH = 500
-_AGGREGATES = frozenset({"Order", "Contract", "Payment"})
 # What every event of its kind carries; the message states these from the tables instead.
 _COMMON = {f.name for c in (OrderEvent, ContractEvent, PaymentEvent) for f in dataclasses.fields(c)}
 _Row = TypeVar("_Row", Contract, Payment)
+_AboutAnOrder = OrderEvent | ContractEvent | PaymentEvent
 _PurchaserOrg = aliased(Organisation)
 _SupplierOrg = aliased(Organisation)
+
+
+@dataclass(frozen=True)
+class _Told:
+    """A stored event about an order, with the class it decodes to."""
+
+    row: OutboxEvent
+    event: _AboutAnOrder
 
 
 @dataclass
@@ -61,33 +70,27 @@ class _Facts:
 
 async def on_events(db: Database, events: Sequence[OutboxEvent], *, clock: Clock) -> int:
     """Write the batch's partner messages and their deliveries; how many messages were new."""
-    relevant = [e for e in events if e.aggregate_type in _AGGREGATES and _order_id(e) is not None]
+    relevant = [
+        _Told(row, event) for row in events if isinstance(event := decode(row), _AboutAnOrder)
+    ]
     if not relevant:
         return 0
     async with db.unit_of_work() as session:
         facts = await _load(session, relevant)
-        mine = [e for e in relevant if _order_id(e) in facts.orders]
+        mine = [e for e in relevant if e.event.order_id in facts.orders]
         rows = [_message_row(e, facts, clock.now()) for e in mine]
         written = await _insert_messages(session, rows)
         await _insert_deliveries(session, [r for r in rows if _key(r) in written], facts, clock)
     return len(written)
 
 
-def _order_id(event: OutboxEvent) -> int | None:
-    found = event.payload.get("order_id")
-    return found if isinstance(found, int) else None
-
-
-def _ids(events: Sequence[OutboxEvent], name: str, aggregate: str) -> set[int]:
-    return {e.payload[name] for e in events if e.aggregate_type == aggregate}
-
-
-async def _load(session: AsyncSession, events: Sequence[OutboxEvent]) -> _Facts:
+async def _load(session: AsyncSession, told: Sequence[_Told]) -> _Facts:
     """Everything the batch's messages need, in a few reads whatever the batch's size."""
-    orders = await _partner_orders(session, {e.payload["order_id"] for e in events})
-    placed = {_order_id(e) for e in events if e.event_type == "OrderPlaced"} & orders.keys()
-    contracts = _ids(events, "contract_id", "Contract")
-    payments = _ids(events, "payment_id", "Payment")
+    events = [t.event for t in told]
+    orders = await _partner_orders(session, {e.order_id for e in events})
+    placed = {e.order_id for e in events if isinstance(e, OrderPlaced)} & orders.keys()
+    contracts = {e.contract_id for e in events if isinstance(e, ContractEvent)}
+    payments = {e.payment_id for e in events if isinstance(e, PaymentEvent)}
     partners = {order.supplier_id for order, _ in orders.values()}
     return _Facts(
         orders=orders,
@@ -111,7 +114,7 @@ async def _partner_orders(
 
 
 async def _lines(
-    session: AsyncSession, order_ids: set[int | None]
+    session: AsyncSession, order_ids: set[int]
 ) -> dict[int, list[tuple[OrderLine, str]]]:
     query = (
         select(OrderLine, Offer.supplier_sku)
@@ -137,15 +140,15 @@ async def _active_webhooks(session: AsyncSession, partners: set[int]) -> dict[in
     return found
 
 
-def _message_row(event: OutboxEvent, facts: _Facts, now: datetime) -> dict[str, Any]:
-    order, _ = facts.orders[_order_id(event) or 0]
+def _message_row(told: _Told, facts: _Facts, now: datetime) -> dict[str, Any]:
+    order, _ = facts.orders[told.event.order_id]
     return {
         "partner_id": order.supplier_id,
-        "event_id": event.event_id,
-        "event_type": event.event_type,
+        "event_id": told.row.event_id,
+        "event_type": told.event.event_type,
         "order_id": order.id,
-        "payload": _payload(event, facts),
-        "occurred_at": event.occurred_at,
+        "payload": _payload(told, facts),
+        "occurred_at": told.row.occurred_at,
         "created_at": now,
     }
 
@@ -154,33 +157,35 @@ def _key(row: dict[str, Any]) -> tuple[int, str]:
     return row["partner_id"], row["event_id"]
 
 
-def _payload(event: OutboxEvent, facts: _Facts) -> dict[str, Any]:
-    order, purchaser = facts.orders[_order_id(event) or 0]
+def _payload(told: _Told, facts: _Facts) -> dict[str, Any]:
+    event = told.event
+    order, purchaser = facts.orders[event.order_id]
     payload: dict[str, Any] = {
-        "eventId": event.event_id,
+        "eventId": told.row.event_id,
         "eventType": event.event_type,
-        "occurredAt": _when(event.occurred_at),
-        "order": _order(order, event.payload.get("state")),
+        "occurredAt": _when(told.row.occurred_at),
+        "order": _order(order, event.state if isinstance(event, OrderEvent) else None),
         "details": _details(event),
     }
-    if event.event_type == "OrderPlaced":
-        payload["purchaser"] = {"name": purchaser.name, "creditCode": purchaser.credit_code}
-        payload["delivery"] = _delivery(order)
-        payload["lines"] = [_line(line, sku) for line, sku in facts.lines.get(order.id, [])]
-    if (contract := facts.contracts.get(event.payload.get("contract_id", 0))) is not None:
-        payload["contract"] = _contract(contract)
-    if (payment := facts.payments.get(event.payload.get("payment_id", 0))) is not None:
-        payload["payment"] = _payment(payment)
+    match event:
+        case OrderPlaced():
+            payload["purchaser"] = {"name": purchaser.name, "creditCode": purchaser.credit_code}
+            payload["delivery"] = _delivery(order)
+            payload["lines"] = [_line(line, sku) for line, sku in facts.lines.get(order.id, [])]
+        case ContractEvent(contract_id=contract_id) if contract_id in facts.contracts:
+            payload["contract"] = _contract(facts.contracts[contract_id])
+        case PaymentEvent(payment_id=payment_id) if payment_id in facts.payments:
+            payload["payment"] = _payment(facts.payments[payment_id])
     return payload
 
 
-def _order(order: Order, state_then: object) -> dict[str, Any]:
+def _order(order: Order, state_then: str | None) -> dict[str, Any]:
     """The order, in the state the event left it in (later events may have moved it on)."""
     return {
         "id": base64.b64encode(f"Order:{order.id}".encode()).decode(),  # the API's global ID
         "number": order.number,
         "partnerOrderNumber": order.supplier_reference,
-        "state": state_then if isinstance(state_then, str) else order.state.value,
+        "state": state_then or order.state.value,
         "total": _yuan(order.total_fen),
         "currency": CURRENCY,
         "placedAt": _when(order.placed_at),
@@ -230,11 +235,11 @@ def _payment(payment: Payment) -> dict[str, Any]:
     }
 
 
-def _details(event: OutboxEvent) -> dict[str, Any]:
+def _details(event: _AboutAnOrder) -> dict[str, Any]:
     """The event's own facts, camelCased; amounts in fen become yuan strings."""
-    skip = _COMMON | ({"lines", "plan_id"} if event.event_type == "OrderPlaced" else set())
+    skip = _COMMON | ({"lines", "plan_id"} if isinstance(event, OrderPlaced) else set())
     details = {}
-    for name, value in event.payload.items():
+    for name, value in event.payload().items():
         if name in skip:
             continue
         if name.endswith("_fen") and isinstance(value, int):

@@ -23,11 +23,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.audit import write_audit
 from core.clock import Clock
 from core.errors import Forbidden, InvalidInput, NotFound
-from core.outbox import Event
+from core.events.orders import ContractEvent, OrderEvent, PaymentEvent
+from core.outbox import registered
 from core.pagination import Page, PageRequest, SortKey, paginate
 from core.principal import Actor, Role
 from identity.models import Organisation, OrganisationKind
-from orders.events import ContractEvent, OrderEvent, PaymentEvent
 from orders.rules import ORDERS_SCOPE
 from partners.errors import PartnerError, PartnerErrorCode
 from partners.models import DeliveryStatus, Webhook, WebhookDelivery
@@ -39,18 +39,12 @@ _LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 _MAX_URL = 500
 
 
-def _event_types(*bases: type[Event]) -> frozenset[str]:
-    found, pending = set[str](), list[type[Event]](bases)
-    while pending:
-        cls = pending.pop()
-        pending += cls.__subclasses__()
-        if "event_type" in vars(cls):
-            found.add(cls.event_type)
-    return frozenset(found)
-
-
 # Every order, contract and payment event: what a partner's messages and webhooks carry.
-EVENT_TYPES = _event_types(OrderEvent, ContractEvent, PaymentEvent)
+EVENT_TYPES = frozenset(
+    name
+    for name, cls in registered().items()
+    if issubclass(cls, (OrderEvent, ContractEvent, PaymentEvent))
+)
 
 
 @dataclass(frozen=True)

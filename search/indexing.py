@@ -7,14 +7,25 @@ stale. Offers that are not on the shelf under an agreement are deleted from the 
 """
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
 from core.db import Database
-from core.outbox import OutboxEvent
+from core.events import UnknownEvent, decode
+from core.events.agreements import (
+    AgreementActivated,
+    AgreementExpired,
+    AgreementTerminated,
+    SupplierLeft,
+)
+from core.events.listings import ListingEvent
+from core.events.marketplace import HallChanged
+from core.events.orders import OrderAccepted
+from core.events.partners import PartnerCatalogueSynced
+from core.outbox import Event, OutboxEvent
 from core.outbox_consumers import drain, start_at_end
 from identity.models import Organisation
 from marketplace.agreements.models import Agreement, AgreementStatus
@@ -34,23 +45,6 @@ from search.port import SearchIndex
 
 CONSUMER = "search-indexer"
 BATCH = 1000
-
-_OFFER_EVENTS = {
-    "ListingCreated",
-    "ListingSubmitted",
-    "ListingWithdrawn",
-    "ListingApproved",
-    "ListingRejected",
-    "OfferShelfChanged",
-    "ListingChanged",
-}
-_AGREEMENT_EVENTS = {
-    "AgreementActivated",
-    "AgreementExpired",
-    "AgreementTerminated",
-    "SupplierLeft",
-}
-_ORDER_EVENTS = {"OrderAccepted"}  # sales counts and the supplier's rating moved
 
 
 @dataclass(frozen=True)
@@ -169,24 +163,45 @@ async def refresh_offers(db: Database, index: SearchIndex, offer_ids: Sequence[i
     return len(ids)
 
 
+@dataclass
+class _Touched:
+    offers: set[int] = field(default_factory=set)
+    agreements: set[int] = field(default_factory=set)
+    suppliers: set[int] = field(default_factory=set)
+    products: set[int] = field(default_factory=set)
+
+    def note(self, event: Event | UnknownEvent) -> None:
+        match event:
+            case ListingEvent(offer_id=offer_id):
+                self.offers.add(offer_id)
+            case PartnerCatalogueSynced(offer_ids=offer_ids):
+                self.offers.update(offer_ids)
+            case (
+                AgreementActivated(agreement_id=agreement_id)
+                | AgreementExpired(agreement_id=agreement_id)
+                | AgreementTerminated(agreement_id=agreement_id)
+                | SupplierLeft(agreement_id=agreement_id)
+            ):
+                self.agreements.add(agreement_id)
+            case OrderAccepted(supplier_id=supplier_id):  # sales counts and the rating moved
+                self.suppliers.add(supplier_id)
+            case HallChanged(supplier_ids=supplier_ids, product_ids=product_ids):
+                self.suppliers.update(supplier_ids)
+                self.products.update(product_ids)
+
+
 async def offers_touched(db: Database, events: Sequence[OutboxEvent]) -> set[int]:
     """The offers whose documents an event may have changed."""
-    offer_ids = {int(e.aggregate_id) for e in events if e.event_type in _OFFER_EVENTS}
-    agreement_ids = {int(e.aggregate_id) for e in events if e.event_type in _AGREEMENT_EVENTS}
-    suppliers = {int(e.payload["supplier_id"]) for e in events if e.event_type in _ORDER_EVENTS}
-    products: set[int] = set()
+    touched = _Touched()
     for event in events:
-        if event.event_type == "PartnerCatalogueSynced":
-            offer_ids.update(int(i) for i in event.payload["offer_ids"])
-        if event.event_type == "HallChanged":
-            suppliers.update(int(i) for i in event.payload["supplier_ids"])
-            products.update(int(i) for i in event.payload["product_ids"])
-    if agreement_ids or suppliers or products:
+        touched.note(decode(event))
+    offer_ids = touched.offers
+    if touched.agreements or touched.suppliers or touched.products:
         async with db.reader() as session:
             query = select(Offer.id).where(
-                Offer.agreement_id.in_(agreement_ids)
-                | Offer.supplier_id.in_(suppliers)
-                | Offer.product_id.in_(products)
+                Offer.agreement_id.in_(touched.agreements)
+                | Offer.supplier_id.in_(touched.suppliers)
+                | Offer.product_id.in_(touched.products)
             )
             offer_ids |= set(await session.scalars(query))
     return offer_ids

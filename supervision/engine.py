@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
 from core.db import Database
+from core.events import decode
+from core.events.orders import ContractEvent, OrderEvent, OrderPlaced, PaymentEvent
 from core.outbox import OutboxEvent
 from core.workdays import WorkCalendar
 from supervision import facts as order_facts
@@ -25,27 +27,33 @@ from supervision.warnings import Finding, raise_findings
 CONSUMER = "supervision"
 PARTS = 4  # workers that may judge at once; a unit's orders can land in different parts
 BATCH = 2000
-_AGGREGATES = {"Order", "Contract", "Payment"}
 
 
-def _order_events(events: Sequence[OutboxEvent]) -> dict[int, str]:
-    """Each order the events touch, with the last event that touched it."""
+def _order_events(events: Sequence[OutboxEvent]) -> tuple[dict[int, str], set[int]]:
+    """Each order the events touch, with the last event that touched it; and the new orders."""
     touched: dict[int, str] = {}
-    for event in events:
-        order_id = event.payload.get("order_id")
-        if event.aggregate_type in _AGGREGATES and isinstance(order_id, int):
-            touched[order_id] = event.event_id
-    return touched
+    placed: set[int] = set()
+    for row in events:
+        match decode(row):
+            case OrderPlaced(order_id=order_id):
+                touched[order_id] = row.event_id
+                placed.add(order_id)
+            case (
+                OrderEvent(order_id=order_id)
+                | ContractEvent(order_id=order_id)
+                | PaymentEvent(order_id=order_id)
+            ):
+                touched[order_id] = row.event_id
+    return touched, placed
 
 
 async def judge_events(
     db: Database, events: Sequence[OutboxEvent], *, clock: Clock, calendar: WorkCalendar
 ) -> list[int]:
     """Judge a batch of events; returns the ids of the warnings it raised."""
-    touched = _order_events(events)
+    touched, placed = _order_events(events)
     if not touched:
         return []
-    placed = {e.payload["order_id"] for e in events if e.event_type == "OrderPlaced"}
     async with db.reader() as session:
         book = await load_rule_book(session)
         findings = await _judge(session, book, touched, placed, clock=clock, calendar=calendar)

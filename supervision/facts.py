@@ -1,5 +1,5 @@
-"""What the per-order rules judge, read in bulk for a batch of orders: a few queries per batch,
-never one per order."""
+"""What the per-order rules judge and the open-data releases publish, read in bulk for a batch of
+orders: a few queries per batch, never one per order."""
 
 from collections import defaultdict
 from collections.abc import Collection, Sequence
@@ -47,9 +47,14 @@ def _chunks(ids: Collection[int]) -> list[list[int]]:
 
 
 async def load(
-    session: AsyncSession, order_ids: Collection[int], *, with_prices: bool
+    session: AsyncSession,
+    order_ids: Collection[int],
+    *,
+    with_prices: bool,
+    with_blacklist: bool = True,
 ) -> list[OrderFacts]:
-    """The orders with everything the rules look at; price histories only when asked."""
+    """The orders with their lines, parties, plan and contract; the supplier's blacklist entries
+    and the lines' price histories when asked."""
     orders: list[Order] = []
     for chunk in _chunks(order_ids):
         orders += (await session.scalars(select(Order).where(Order.id.in_(chunk)))).all()
@@ -60,7 +65,8 @@ async def load(
     orgs = await _organisations(session, {o.purchaser_id for o in orders} | _suppliers(orders))
     plans = await _plans(session, {o.plan_id for o in orders})
     contracts = {c.order_id: c for c in await _in(session, Contract, Contract.order_id, ids)}
-    listed = await _blacklist(session, {orgs[o.supplier_id].credit_code for o in orders})
+    codes = {orgs[o.supplier_id].credit_code for o in orders} if with_blacklist else set()
+    listed = await _blacklist(session, codes)
     facts = [
         OrderFacts(
             order=o,

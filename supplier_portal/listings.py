@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.audit import write_audit
 from core.clock import Clock
 from core.errors import InvalidInput, NotFound
+from core.events import listings as events
 from core.money import fen_to_yuan, parse_optional_fen
 from core.outbox import record
 from core.principal import SELLERS, Actor, Principal, Role
@@ -30,7 +31,6 @@ from marketplace.offers import regions as offer_regions
 from marketplace.offers import workflow
 from marketplace.offers.prices import record_change
 from marketplace.policy import policy_for
-from supplier_portal import events
 from supplier_portal.errors import ListingError, ListingErrorCode
 
 # A listing may be prepared and submitted while its agreement still solicits; it goes on the

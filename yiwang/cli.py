@@ -171,9 +171,9 @@ def export_ocds(settings: Settings, *, since: str | None, output: Path | None) -
     """Every published release from `since` on, as one OCDS release package."""
     from core.clock import SystemClock
     from core.db import Database
-    from supervision import ocds
-    from supervision.ocds_json import dumps
-    from supervision.ocds_params import OcdsQueryError, parse_since
+    from supervision.ocds import feed
+    from supervision.ocds.json_text import dumps
+    from supervision.ocds.params import OcdsQueryError, parse_since
 
     try:
         start = parse_since(since)
@@ -186,16 +186,16 @@ def export_ocds(settings: Settings, *, since: str | None, output: Path | None) -
         try:
             async with db.reader() as session:
                 prefix = settings.ocds_ocid_prefix
-                return [r async for r in ocds.all_releases(session, start, ocid_prefix=prefix)]
+                return [r async for r in feed.all_releases(session, start, ocid_prefix=prefix)]
         finally:
             await db.dispose()
 
     releases, now = asyncio.run(run()), SystemClock().now()
-    package = ocds.release_package(
+    package = feed.release_package(
         releases,
         uri=f"urn:yiwang:ocds:export:{now:%Y%m%dT%H%M%SZ}",
         published_date=now,
-        publisher=ocds.PUBLISHER,
+        publisher=feed.PUBLISHER,
         extensions=[settings.ocds_techniques_extension_url],
     )
     text = dumps(package) + "\n"

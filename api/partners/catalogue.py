@@ -17,13 +17,13 @@ from api.mutations import decode_id, perform
 from core.principal import Actor, Role
 from partners import categories
 from partners.models import PartnerCategory
-from partners.sync import items as sync_input
+from partners.sync import items as sync_items
 from partners.sync.batch import Outcome, SyncReport, sync
 from partners.sync.items import Patch
 from partners.sync.state import HoldReason
 
 SyncOutcome = strawberry.enum(Outcome, name="SyncOutcome")
-SyncItemCode = strawberry.enum(sync_input.ItemCode, name="SyncItemCode")
+SyncItemCode = strawberry.enum(sync_items.ItemCode, name="SyncItemCode")
 SyncHoldReason = strawberry.enum(HoldReason, name="SyncHoldReason")
 Item = TypeVar("Item")
 
@@ -61,8 +61,8 @@ class PartnerProductInput:
         default=None, description="Default: the partner's agreement covering the category."
     )
 
-    def to_item(self) -> sync_input.ProductItem:
-        return sync_input.ProductItem(
+    def to_item(self) -> sync_items.ProductItem:
+        return sync_items.ProductItem(
             sku=self.sku,
             version=self.version,
             category=self.category,
@@ -81,8 +81,8 @@ class PartnerProductInput:
         )
 
 
-def _stock(lines: Sequence[RegionStockInput]) -> list[sync_input.RegionStock]:
-    return [sync_input.RegionStock(line.region, line.quantity) for line in lines]
+def _stock(lines: Sequence[RegionStockInput]) -> list[sync_items.RegionStock]:
+    return [sync_items.RegionStock(line.region, line.quantity) for line in lines]
 
 
 @strawberry.input
@@ -139,7 +139,7 @@ class PartnerSyncPayload:
                     index=r.index,
                     sku=r.sku,
                     outcome=r.outcome,
-                    code=sync_input.ItemCode(r.code) if r.code else None,
+                    code=sync_items.ItemCode(r.code) if r.code else None,
                     message=r.message,
                     offer_id=relay.GlobalID("Offer", str(r.offer_id)) if r.offer_id else None,
                     held=r.held,
@@ -200,22 +200,22 @@ async def _sync(
 
 
 def _product(index: int, item: PartnerProductInput) -> Patch:
-    return sync_input.product_patch(index, item.to_item())
+    return sync_items.product_patch(index, item.to_item())
 
 
 def _price(index: int, item: PartnerPriceInput) -> Patch:
-    given = sync_input.PriceItem(item.sku, item.version, item.platform_price, item.agreement_price)
-    return sync_input.price_patch(index, given)
+    given = sync_items.PriceItem(item.sku, item.version, item.platform_price, item.agreement_price)
+    return sync_items.price_patch(index, given)
 
 
 def _stock_patch(index: int, item: PartnerStockInput) -> Patch:
-    given = sync_input.StockItem(item.sku, item.version, _stock(item.stock))
-    return sync_input.stock_patch(index, given)
+    given = sync_items.StockItem(item.sku, item.version, _stock(item.stock))
+    return sync_items.stock_patch(index, given)
 
 
 def _shelf(index: int, item: PartnerShelfInput) -> Patch:
-    return sync_input.shelf_patch(
-        index, sync_input.ShelfItem(item.sku, item.version, item.on_shelf)
+    return sync_items.shelf_patch(
+        index, sync_items.ShelfItem(item.sku, item.version, item.on_shelf)
     )
 
 

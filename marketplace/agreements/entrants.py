@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.audit import write_audit
 from core.clock import Clock
 from core.errors import InvalidInput
+from core.events import agreements as events
 from core.outbox import record
 from core.principal import SELLERS, Actor, Role
-from marketplace.agreements import events
 from marketplace.agreements.access import (
     entrant_of,
     require_agreement,

@@ -10,11 +10,11 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock
+from core.events.agreements import QuotaChanged
 from core.money import fen_to_yuan
 from core.outbox import record
 from marketplace.agreements.access import require_agreement
 from marketplace.agreements.errors import AgreementError, AgreementErrorCode
-from marketplace.agreements.events import QuotaChanged
 from marketplace.agreements.models import Agreement, QuotaUse
 
 

@@ -12,6 +12,7 @@ from core.audit import write_audit
 from core.clock import Clock
 from core.db import rows_by
 from core.errors import NotFound
+from core.events.agreements import QuoteChanged
 from core.money import parse_fen
 from core.outbox import record
 from core.principal import SELLERS, Actor
@@ -20,7 +21,6 @@ from marketplace.agreements import rules
 from marketplace.agreements.access import require_agreement, require_status
 from marketplace.agreements.entrants import is_admitted
 from marketplace.agreements.errors import AgreementError, AgreementErrorCode
-from marketplace.agreements.events import QuoteChanged
 from marketplace.agreements.models import (
     Agreement,
     AgreementStatus,

@@ -10,12 +10,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.audit import write_audit
 from core.clock import Clock
 from core.errors import InvalidInput, NotFound
+from core.events import agreements as events
+from core.events.agreements import (
+    AgreementCreated,
+    CeilingSet,
+)
 from core.money import parse_fen, parse_optional_fen
 from core.outbox import record
 from core.principal import Actor, Principal, Role
 from identity import regions
 from identity.service import require_region
-from marketplace.agreements import events, rules
+from marketplace.agreements import rules
 from marketplace.agreements.access import (
     require_agreement,
     require_operator_of,
@@ -23,10 +28,6 @@ from marketplace.agreements.access import (
     today,
 )
 from marketplace.agreements.errors import AgreementError, AgreementErrorCode
-from marketplace.agreements.events import (
-    AgreementCreated,
-    CeilingSet,
-)
 from marketplace.agreements.models import (
     Agreement,
     AgreementCategory,

@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.audit import write_audit
 from core.clock import Clock
 from core.errors import InvalidInput, NotFound
+from core.events.agreements import UpgradeDecided, UpgradeProposed
 from core.money import fen_to_yuan, parse_fen
 from core.outbox import record
 from core.principal import SELLERS, Actor, Role
@@ -20,7 +21,6 @@ from marketplace.agreements.access import (
 )
 from marketplace.agreements.entrants import is_admitted
 from marketplace.agreements.errors import AgreementError, AgreementErrorCode
-from marketplace.agreements.events import UpgradeDecided, UpgradeProposed
 from marketplace.agreements.models import AgreementStatus, Quote, Upgrade, UpgradeStatus
 from marketplace.agreements.quotes import store_quote
 from marketplace.models import Product

@@ -17,12 +17,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.audit import write_audit
 from core.clock import Clock, local_today
 from core.errors import InvalidInput
+from core.events.partners import PartnerCatalogueSynced
 from core.outbox import record
 from core.principal import Actor, Role
 from identity.models import Organisation, Region
 from marketplace.models import Category, Offer, Product
 from marketplace.offers import bulk, regions
-from partners.events import PartnerCatalogueSynced
 from partners.models import PartnerCategory, PartnerSku
 from partners.sync.items import MAX_BATCH, ItemCode, ItemRejected, Patch
 from partners.sync.state import Catalogued, HoldReason, OfferState, hold_message, judge

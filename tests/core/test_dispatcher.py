@@ -20,7 +20,6 @@ from core.outbox_consumers import LEASE, OutboxCursor, Part, drain, drain_once, 
 
 @dataclass(frozen=True, kw_only=True)
 class Happened(Event):
-    event_type: ClassVar[str] = "Happened"
     aggregate_type: ClassVar[str] = "Thing"
     thing: int
     step: int

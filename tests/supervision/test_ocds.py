@@ -28,7 +28,7 @@ from core.principal import Actor
 from core.settings import Settings
 from marketplace.agreements.models import Agreement, SelectionMethod
 from marketplace.agreements.quotes import set_quote
-from supervision.ocds_json import dumps
+from supervision.ocds.json_text import dumps
 from supplier_portal.listings import ListingPatch, approve_listing, update_listing
 from tests import agreements as agreement_world
 from tests.factories import T0

@@ -1,16 +1,59 @@
-"""What the ordering flow tells the rest of the mall (supervision, partners, search)."""
+"""What the ordering flow tells the rest of the mall (supervision, partners, search).
+
+`of` builds an event from the row it reports; the rows are described here by what `of` reads,
+so this module (below `orders` in the layers) needs none of the order tables.
+"""
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, ClassVar, Self
+from enum import StrEnum
+from typing import Any, ClassVar, Protocol, Self
 
 from core.outbox import Event
 
-if TYPE_CHECKING:
-    from orders.models import Contract, Order, Payment
+
+class _OrderRow(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def number(self) -> str: ...
+    @property
+    def purchaser_id(self) -> int: ...
+    @property
+    def supplier_id(self) -> int: ...
+    @property
+    def agreement_id(self) -> int: ...
+    @property
+    def region_code(self) -> str: ...
+    @property
+    def state(self) -> StrEnum: ...
+    @property
+    def total_fen(self) -> int: ...
+
+
+class _ContractRow(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def number(self) -> str: ...
+    @property
+    def order_id(self) -> int: ...
+    @property
+    def amount_fen(self) -> int: ...
+
+
+class _PaymentRow(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def order_id(self) -> int: ...
+    @property
+    def method(self) -> StrEnum: ...
+    @property
+    def amount_fen(self) -> int: ...
 
 
 @dataclass(frozen=True, kw_only=True)
-class OrderEvent(Event):
+class OrderEvent(Event, abstract=True):
     aggregate_type: ClassVar[str] = "Order"
     order_id: int
     number: str
@@ -26,7 +69,7 @@ class OrderEvent(Event):
         return str(self.order_id)
 
     @classmethod
-    def of(cls, order: "Order", **extra: Any) -> Self:
+    def of(cls, order: _OrderRow, **extra: Any) -> Self:
         return cls(
             order_id=order.id,
             number=order.number,
@@ -42,25 +85,22 @@ class OrderEvent(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class OrderPlaced(OrderEvent):
-    event_type: ClassVar[str] = "OrderPlaced"
     plan_id: int
     lines: list[dict[str, object]]
 
 
 @dataclass(frozen=True, kw_only=True)
 class OrderConfirmed(OrderEvent):
-    event_type: ClassVar[str] = "OrderConfirmed"
+    pass
 
 
 @dataclass(frozen=True, kw_only=True)
 class OrderRejected(OrderEvent):
-    event_type: ClassVar[str] = "OrderRejected"
     reason: str
 
 
 @dataclass(frozen=True, kw_only=True)
 class OrderShipped(OrderEvent):
-    event_type: ClassVar[str] = "OrderShipped"
     carrier: str
     tracking_number: str
 
@@ -69,7 +109,6 @@ class OrderShipped(OrderEvent):
 class OrderShipmentDispatched(OrderEvent):
     """One parcel (拆单: an order may ship in several); `complete` when nothing is left to ship."""
 
-    event_type: ClassVar[str] = "OrderShipmentDispatched"
     shipment_id: int
     carrier: str
     tracking_number: str
@@ -79,7 +118,6 @@ class OrderShipmentDispatched(OrderEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class InvoiceSubmitted(OrderEvent):
-    event_type: ClassVar[str] = "InvoiceSubmitted"
     invoice_id: int
     kind: str
     code: str
@@ -91,47 +129,42 @@ class InvoiceSubmitted(OrderEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class OrderDelivered(OrderEvent):
-    event_type: ClassVar[str] = "OrderDelivered"
+    pass
 
 
 @dataclass(frozen=True, kw_only=True)
 class OrderAccepted(OrderEvent):
-    event_type: ClassVar[str] = "OrderAccepted"
     accepted_fen: int
     ratings: dict[str, int]
 
 
 @dataclass(frozen=True, kw_only=True)
 class OrderAcceptanceFailed(OrderEvent):
-    event_type: ClassVar[str] = "OrderAcceptanceFailed"
     reason: str
 
 
 @dataclass(frozen=True, kw_only=True)
 class OrderCancellationRequested(OrderEvent):
-    event_type: ClassVar[str] = "OrderCancellationRequested"
     reason: str
 
 
 @dataclass(frozen=True, kw_only=True)
 class OrderCancelled(OrderEvent):
-    event_type: ClassVar[str] = "OrderCancelled"
     reason: str
 
 
 @dataclass(frozen=True, kw_only=True)
 class OrderPaid(OrderEvent):
-    event_type: ClassVar[str] = "OrderPaid"
+    pass
 
 
 @dataclass(frozen=True, kw_only=True)
 class DisputeAnswered(OrderEvent):
-    event_type: ClassVar[str] = "DisputeAnswered"
     dispute_id: int
 
 
 @dataclass(frozen=True, kw_only=True)
-class ContractEvent(Event):
+class ContractEvent(Event, abstract=True):
     aggregate_type: ClassVar[str] = "Contract"
     contract_id: int
     number: str
@@ -143,7 +176,7 @@ class ContractEvent(Event):
         return str(self.contract_id)
 
     @classmethod
-    def of(cls, contract: "Contract", **extra: Any) -> Self:
+    def of(cls, contract: _ContractRow, **extra: Any) -> Self:
         return cls(
             contract_id=contract.id,
             number=contract.number,
@@ -155,12 +188,11 @@ class ContractEvent(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class ContractGenerated(ContractEvent):
-    event_type: ClassVar[str] = "ContractGenerated"
+    pass
 
 
 @dataclass(frozen=True, kw_only=True)
 class ContractSigned(ContractEvent):
-    event_type: ClassVar[str] = "ContractSigned"
     signed_on: str
     announce_due_on: str
     filing_due_on: str
@@ -168,16 +200,16 @@ class ContractSigned(ContractEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class ContractAnnounced(ContractEvent):
-    event_type: ClassVar[str] = "ContractAnnounced"
+    pass
 
 
 @dataclass(frozen=True, kw_only=True)
 class ContractFiled(ContractEvent):
-    event_type: ClassVar[str] = "ContractFiled"
+    pass
 
 
 @dataclass(frozen=True, kw_only=True)
-class PaymentEvent(Event):
+class PaymentEvent(Event, abstract=True):
     aggregate_type: ClassVar[str] = "Payment"
     payment_id: int
     order_id: int
@@ -189,7 +221,7 @@ class PaymentEvent(Event):
         return str(self.payment_id)
 
     @classmethod
-    def of(cls, payment: "Payment", **extra: Any) -> Self:
+    def of(cls, payment: _PaymentRow, **extra: Any) -> Self:
         return cls(
             payment_id=payment.id,
             order_id=payment.order_id,
@@ -201,12 +233,11 @@ class PaymentEvent(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class PaymentRequested(PaymentEvent):
-    event_type: ClassVar[str] = "PaymentRequested"
+    pass
 
 
 @dataclass(frozen=True, kw_only=True)
 class PaymentCompleted(PaymentEvent):
-    event_type: ClassVar[str] = "PaymentCompleted"
     voucher_number: str | None
     payment_due_on: str | None
     days_late: int
@@ -214,5 +245,4 @@ class PaymentCompleted(PaymentEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class PaymentFailed(PaymentEvent):
-    event_type: ClassVar[str] = "PaymentFailed"
     reason: str

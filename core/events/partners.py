@@ -10,7 +10,6 @@ from core.outbox import Event
 class PartnerCatalogueSynced(Event):
     """A batch changed these offers (the search index re-reads them)."""
 
-    event_type: ClassVar[str] = "PartnerCatalogueSynced"
     aggregate_type: ClassVar[str] = "Partner"
     partner_id: int
     offer_ids: list[int] = field(default_factory=list)

@@ -16,9 +16,11 @@ from marketplace.agreements.models import (
     Quote,
 )
 from marketplace.models import Category, Product
-from orders.models import Contract, Order, OrderLine, Payment, PaymentStatus, PurchasePlan
-from supervision.ocds_agreement import AgreementFacts
-from supervision.ocds_order import OrderFacts
+from orders.models import Contract, Payment, PaymentStatus
+from supervision import facts as order_facts
+from supervision.facts import OrderFacts
+from supervision.ocds.agreement import AgreementFacts
+from supervision.ocds.order import PublishedOrder
 
 T = TypeVar("T", bound=IdMixin)
 # Still in the agreement: a supplier who asked to leave is admitted until the operator agrees.
@@ -75,33 +77,33 @@ async def _region_names(session: AsyncSession, codes: set[str]) -> dict[str, str
     return {code: name for code, name in rows}
 
 
-async def order_facts(session: AsyncSession, ids: list[int]) -> dict[int, OrderFacts]:
-    orders = await _by_id(session, Order, ids)
-    lines = await rows_by(session, OrderLine, OrderLine.order_id, ids)
+async def published_orders(session: AsyncSession, ids: list[int]) -> dict[int, PublishedOrder]:
+    """The orders' facts as supervision reads them, with what only their releases need."""
+    loaded = await order_facts.load(session, ids, with_prices=False, with_blacklist=False)
+    if not loaded:
+        return {}
     paid = Payment.status == PaymentStatus.PAID
     payments = await rows_by(session, Payment, Payment.order_id, ids, paid)
-    contracts = await session.scalars(select(Contract).where(Contract.order_id.in_(ids)))
-    contract_of = {c.order_id: c for c in contracts}
-    plans = await _by_id(session, PurchasePlan, (o.plan_id for o in orders.values()))
-    agreements = await _by_id(session, Agreement, (o.agreement_id for o in orders.values()))
-    parties = [o.purchaser_id for o in orders.values()] + [o.supplier_id for o in orders.values()]
-    organisations = await _by_id(session, Organisation, parties)
-    codes = {line.category_code for rows in lines.values() for line in rows}
+    agreements = await _by_id(session, Agreement, (f.order.agreement_id for f in loaded))
+    codes = {line.category_code for f in loaded for line in f.lines}
     names = await session.execute(
         select(Category.code, Category.name).where(Category.code.in_(codes))
     )
     category_names = {code: name for code, name in names}
     return {
-        o.id: OrderFacts(
-            order=o,
-            lines=lines.get(o.id, []),
-            contract=contract_of[o.id],
-            payments=payments.get(o.id, []),
-            plan=plans[o.plan_id],
-            agreement=agreements[o.agreement_id],
-            purchaser=organisations[o.purchaser_id],
-            supplier=organisations[o.supplier_id],
+        f.order.id: PublishedOrder(
+            facts=f,
+            contract=_announced(f),
+            payments=payments.get(f.order.id, []),
+            agreement=agreements[f.order.agreement_id],
             category_names=category_names,
         )
-        for o in orders.values()
+        for f in loaded
     }
+
+
+def _announced(facts: OrderFacts) -> Contract:
+    """Only an order whose contract was announced has a release."""
+    if facts.contract is None:
+        raise LookupError(f"order {facts.order.id} has a release but no contract")
+    return facts.contract

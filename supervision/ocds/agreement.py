@@ -18,7 +18,7 @@ from marketplace.agreements.models import (
     SelectionMethod,
 )
 from marketplace.models import Category, Product
-from supervision.ocds_common import (
+from supervision.ocds.common import (
     classification,
     clean,
     header,

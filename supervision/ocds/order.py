@@ -21,8 +21,9 @@ from orders.models import (
     Payment,
     PurchasePlan,
 )
-from supervision.ocds_agreement import SCOPES, agreement_ocid, method_name
-from supervision.ocds_common import (
+from supervision.facts import OrderFacts
+from supervision.ocds.agreement import SCOPES, agreement_ocid, method_name
+from supervision.ocds.common import (
     classification,
     clean,
     day_end,
@@ -36,18 +37,35 @@ from supervision.ocds_common import (
 
 
 @dataclass(frozen=True)
-class OrderFacts:
-    """The rows an order's release is made of; `payments` are the completed ones."""
+class PublishedOrder:
+    """The rows an order's release is made of: the order's facts as supervision reads them, and
+    what only the release needs; `payments` are the completed ones."""
 
-    order: Order
-    lines: list[OrderLine]
-    contract: Contract
+    facts: OrderFacts
+    contract: Contract  # announced, so it is there
     payments: list[Payment]
-    plan: PurchasePlan
     agreement: Agreement
-    purchaser: Organisation
-    supplier: Organisation
     category_names: Mapping[str, str]
+
+    @property
+    def order(self) -> Order:
+        return self.facts.order
+
+    @property
+    def lines(self) -> list[OrderLine]:
+        return self.facts.lines
+
+    @property
+    def plan(self) -> PurchasePlan:
+        return self.facts.plan
+
+    @property
+    def purchaser(self) -> Organisation:
+        return self.facts.purchaser
+
+    @property
+    def supplier(self) -> Organisation:
+        return self.facts.supplier
 
 
 def order_ocid(prefix: str, number: str) -> str:
@@ -63,23 +81,23 @@ def contract_status(contract: Contract, order: Order) -> str:
     return "pending"
 
 
-def order_release(facts: OrderFacts, *, prefix: str, at: datetime) -> dict[str, Any]:
-    status = contract_status(facts.contract, facts.order)
+def order_release(published: PublishedOrder, *, prefix: str, at: datetime) -> dict[str, Any]:
+    status = contract_status(published.contract, published.order)
     tags = ["award", "contract"]
-    tags += ["implementation"] if facts.payments else []
+    tags += ["implementation"] if published.payments else []
     tags += ["contractTermination"] if status == "terminated" else []
-    release = header(order_ocid(prefix, facts.order.number), at, tags)
-    paid = facts.payments != []
+    release = header(order_ocid(prefix, published.order.number), at, tags)
+    paid = published.payments != []
     release["parties"] = [
-        party(facts.purchaser, "buyer", "procuringEntity", *(["payer"] if paid else [])),
-        party(facts.supplier, "supplier", *(["payee"] if paid else [])),
+        party(published.purchaser, "buyer", "procuringEntity", *(["payer"] if paid else [])),
+        party(published.supplier, "supplier", *(["payee"] if paid else [])),
     ]
-    release["buyer"] = reference(facts.purchaser)
-    release["relatedProcesses"] = [_framework(facts.agreement, prefix)]
-    release["planning"] = {"budget": _budget(facts.plan)}
-    release["tender"] = _tender(facts)
-    release["awards"] = [_award(facts)]
-    release["contracts"] = [_contract(facts, status)]
+    release["buyer"] = reference(published.purchaser)
+    release["relatedProcesses"] = [_framework(published.agreement, prefix)]
+    release["planning"] = {"budget": _budget(published.plan)}
+    release["tender"] = _tender(published)
+    release["awards"] = [_award(published)]
+    release["contracts"] = [_contract(published, status)]
     return release
 
 
@@ -102,14 +120,14 @@ def _budget(plan: PurchasePlan) -> dict[str, Any]:
     }
 
 
-def _tender(facts: OrderFacts) -> dict[str, Any]:
-    order, agreement = facts.order, facts.agreement
+def _tender(published: PublishedOrder) -> dict[str, Any]:
+    order, agreement = published.order, published.agreement
     competitive = agreement.selection_method is SelectionMethod.SECOND_COMPETITION
     return {
         "id": order.number,
         "title": f"{agreement.title} 采购订单 {order.number}",
         "status": "complete",
-        "procuringEntity": reference(facts.purchaser),
+        "procuringEntity": reference(published.purchaser),
         "value": money(order.total_fen),
         "procurementMethod": "limited" if competitive else "direct",
         "procurementMethodDetails": f"框架协议采购（{method_name(agreement.selection_method)}）",
@@ -119,15 +137,15 @@ def _tender(facts: OrderFacts) -> dict[str, Any]:
     }
 
 
-def _award(facts: OrderFacts) -> dict[str, Any]:
-    order = facts.order
+def _award(published: PublishedOrder) -> dict[str, Any]:
+    order = published.order
     return clean(
         id=order.number,
         status="active",
         date=when(order.confirmed_at or order.placed_at),
         value=money(order.total_fen),
-        suppliers=[reference(facts.supplier)],
-        items=[_item(line, facts.category_names) for line in facts.lines],
+        suppliers=[reference(published.supplier)],
+        items=[_item(line, published.category_names) for line in published.lines],
     )
 
 
@@ -144,18 +162,18 @@ def _item(line: OrderLine, category_names: Mapping[str, str]) -> dict[str, Any]:
     }
 
 
-def _contract(facts: OrderFacts, status: str) -> dict[str, Any]:
-    contract = facts.contract
+def _contract(published: PublishedOrder, status: str) -> dict[str, Any]:
+    contract = published.contract
     signed = _signed_at(contract)
     return clean(
         id=contract.number,
-        awardID=facts.order.number,
+        awardID=published.order.number,
         title=contract.document.get("title"),
         status=status,
         value=money(contract.amount_fen),
-        period=clean(startDate=when(signed), endDate=day_end(facts.order.deliver_due_on)),
+        period=clean(startDate=when(signed), endDate=day_end(published.order.deliver_due_on)),
         dateSigned=when(signed),
-        implementation=clean(transactions=[_transaction(facts, p) for p in facts.payments]),
+        implementation=clean(transactions=[_transaction(published, p) for p in published.payments]),
     )
 
 
@@ -165,11 +183,11 @@ def _signed_at(contract: Contract) -> datetime | None:
     return None if None in stamps else max(s for s in stamps if s is not None)
 
 
-def _transaction(facts: OrderFacts, payment: Payment) -> dict[str, Any]:
+def _transaction(published: PublishedOrder, payment: Payment) -> dict[str, Any]:
     return clean(
-        id=f"{facts.contract.number}-{payment.id}",
+        id=f"{published.contract.number}-{payment.id}",
         date=when(payment.paid_at),
         value=money(payment.amount_fen),
-        payer=reference(facts.purchaser),
-        payee=reference(facts.supplier),
+        payer=reference(published.purchaser),
+        payee=reference(published.supplier),
     )

@@ -12,12 +12,12 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from supervision.ocds_agreement import agreement_release
-from supervision.ocds_common import instant
-from supervision.ocds_keys import ReleaseKey, ReleaseKind, release_keys
-from supervision.ocds_load import agreement_facts, order_facts
-from supervision.ocds_order import order_release
-from supervision.ocds_params import MAX_LIMIT
+from supervision.ocds.agreement import agreement_release
+from supervision.ocds.common import instant
+from supervision.ocds.keys import ReleaseKey, ReleaseKind, release_keys
+from supervision.ocds.load import agreement_facts, published_orders
+from supervision.ocds.order import order_release
+from supervision.ocds.params import MAX_LIMIT
 
 PUBLISHER = "一网 政府采购电子卖场"
 VERSION = "1.1"
@@ -41,7 +41,7 @@ async def releases_since(
     keys = await release_keys(session, since=since, after=after, limit=limit + 1)
     page, more = keys[:limit], len(keys) > limit
     agreements = await agreement_facts(session, _ids(page, ReleaseKind.AGREEMENT))
-    orders = await order_facts(session, _ids(page, ReleaseKind.ORDER))
+    orders = await published_orders(session, _ids(page, ReleaseKind.ORDER))
     releases = [
         agreement_release(agreements[k.id], prefix=ocid_prefix, at=k.at)
         if k.kind is ReleaseKind.AGREEMENT

@@ -1,3 +1,5 @@
+"""What identity tells the rest of the mall."""
+
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -6,7 +8,6 @@ from core.outbox import Event
 
 @dataclass(frozen=True, kw_only=True)
 class OrganisationRegistered(Event):
-    event_type: ClassVar[str] = "OrganisationRegistered"
     aggregate_type: ClassVar[str] = "Organisation"
     organisation_id: int
     kind: str

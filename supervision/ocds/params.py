@@ -5,7 +5,7 @@ from enum import StrEnum
 
 from core import pagination
 from core.errors import DomainError, InvalidInput
-from supervision.ocds_keys import ReleaseKey, ReleaseKind
+from supervision.ocds.keys import ReleaseKey, ReleaseKind
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000

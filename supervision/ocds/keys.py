@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from core.db import UtcDateTime
 from marketplace.agreements.models import Agreement, Entrant, Quote
 from orders.models import Contract, Order
-from supervision.ocds_agreement import PUBLISHED
+from supervision.ocds.agreement import PUBLISHED
 
 
 class ReleaseKind(StrEnum):

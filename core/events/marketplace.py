@@ -1,3 +1,5 @@
+"""What the catalogue tells the rest of the mall: categories, products, halls and images."""
+
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -6,7 +8,6 @@ from core.outbox import Event
 
 @dataclass(frozen=True, kw_only=True)
 class CategoryCreated(Event):
-    event_type: ClassVar[str] = "CategoryCreated"
     aggregate_type: ClassVar[str] = "Category"
     category_id: int
     code: str
@@ -18,7 +19,6 @@ class CategoryCreated(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class ProductCreated(Event):
-    event_type: ClassVar[str] = "ProductCreated"
     aggregate_type: ClassVar[str] = "Product"
     product_id: int
     category_code: str
@@ -32,7 +32,6 @@ class ProductCreated(Event):
 class HallChanged(Event):
     """A hall's tags or curation changed: the offers of these suppliers and products moved."""
 
-    event_type: ClassVar[str] = "HallChanged"
     aggregate_type: ClassVar[str] = "Hall"
     hall_id: int
     supplier_ids: list[int]
@@ -41,3 +40,18 @@ class HallChanged(Event):
     @property
     def aggregate_id(self) -> str:
         return str(self.hall_id)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ImageUploaded(Event):
+    aggregate_type: ClassVar[str] = "Image"
+    image_id: int
+    sha256: str
+    format: str
+    width: int
+    height: int
+    organisation_id: int
+
+    @property
+    def aggregate_id(self) -> str:
+        return str(self.image_id)

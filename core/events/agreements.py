@@ -1,3 +1,5 @@
+"""What framework agreements tell the rest of the mall (search, supervision)."""
+
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -5,7 +7,7 @@ from core.outbox import Event
 
 
 @dataclass(frozen=True, kw_only=True)
-class _AgreementEvent(Event):
+class _AgreementEvent(Event, abstract=True):
     aggregate_type: ClassVar[str] = "Agreement"
     agreement_id: int
 
@@ -16,79 +18,74 @@ class _AgreementEvent(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class AgreementCreated(_AgreementEvent):
-    event_type: ClassVar[str] = "AgreementCreated"
     code: str
 
 
 @dataclass(frozen=True, kw_only=True)
-class AgreementStatusChanged(_AgreementEvent):
+class AgreementStatusChanged(_AgreementEvent, abstract=True):
     old_status: str
     new_status: str
 
 
 @dataclass(frozen=True, kw_only=True)
 class SolicitationOpened(AgreementStatusChanged):
-    event_type: ClassVar[str] = "SolicitationOpened"
+    pass
 
 
 @dataclass(frozen=True, kw_only=True)
 class AgreementActivated(AgreementStatusChanged):
-    event_type: ClassVar[str] = "AgreementActivated"
+    pass
 
 
 @dataclass(frozen=True, kw_only=True)
 class AgreementExpired(AgreementStatusChanged):
-    event_type: ClassVar[str] = "AgreementExpired"
+    pass
 
 
 @dataclass(frozen=True, kw_only=True)
 class AgreementTerminated(AgreementStatusChanged):
-    event_type: ClassVar[str] = "AgreementTerminated"
+    pass
 
 
 @dataclass(frozen=True, kw_only=True)
 class CeilingSet(_AgreementEvent):
-    event_type: ClassVar[str] = "CeilingSet"
     ceiling_id: int
     ceiling_fen: int
 
 
 @dataclass(frozen=True, kw_only=True)
-class EntrantChanged(_AgreementEvent):
+class EntrantChanged(_AgreementEvent, abstract=True):
     supplier_id: int
     status: str
 
 
 @dataclass(frozen=True, kw_only=True)
 class SupplierApplied(EntrantChanged):
-    event_type: ClassVar[str] = "SupplierApplied"
+    pass
 
 
 @dataclass(frozen=True, kw_only=True)
 class SupplierAdmitted(EntrantChanged):
-    event_type: ClassVar[str] = "SupplierAdmitted"
+    pass
 
 
 @dataclass(frozen=True, kw_only=True)
 class SupplierRejected(EntrantChanged):
     """Not qualified, or (status ELIMINATED) qualified but outcompeted."""
 
-    event_type: ClassVar[str] = "SupplierRejected"
-
 
 @dataclass(frozen=True, kw_only=True)
 class SupplierLeaveRequested(EntrantChanged):
-    event_type: ClassVar[str] = "SupplierLeaveRequested"
+    pass
 
 
 @dataclass(frozen=True, kw_only=True)
 class SupplierLeft(EntrantChanged):
-    event_type: ClassVar[str] = "SupplierLeft"
+    pass
 
 
 @dataclass(frozen=True, kw_only=True)
 class QuoteChanged(_AgreementEvent):
-    event_type: ClassVar[str] = "QuoteChanged"
     supplier_id: int
     product_id: int
     old_price_fen: int | None
@@ -97,7 +94,6 @@ class QuoteChanged(_AgreementEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class QuotaChanged(_AgreementEvent):
-    event_type: ClassVar[str] = "QuotaChanged"
     supplier_id: int
     reference: str
     amount_fen: int
@@ -106,12 +102,10 @@ class QuotaChanged(_AgreementEvent):
 
 @dataclass(frozen=True, kw_only=True)
 class UpgradeProposed(_AgreementEvent):
-    event_type: ClassVar[str] = "UpgradeProposed"
     upgrade_id: int
 
 
 @dataclass(frozen=True, kw_only=True)
 class UpgradeDecided(_AgreementEvent):
-    event_type: ClassVar[str] = "UpgradeDecided"
     upgrade_id: int
     status: str

@@ -1,3 +1,5 @@
+"""What a supplier's listings tell the rest of the mall (the search index re-reads them)."""
+
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -5,7 +7,7 @@ from core.outbox import Event
 
 
 @dataclass(frozen=True, kw_only=True)
-class ListingEvent(Event):
+class ListingEvent(Event, abstract=True):
     aggregate_type: ClassVar[str] = "Offer"
     offer_id: int
     product_id: int
@@ -20,38 +22,36 @@ class ListingEvent(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class ListingCreated(ListingEvent):
-    event_type: ClassVar[str] = "ListingCreated"
+    pass
 
 
 @dataclass(frozen=True, kw_only=True)
 class ListingSubmitted(ListingEvent):
-    event_type: ClassVar[str] = "ListingSubmitted"
+    pass
 
 
 @dataclass(frozen=True, kw_only=True)
 class ListingWithdrawn(ListingEvent):
-    event_type: ClassVar[str] = "ListingWithdrawn"
+    pass
 
 
 @dataclass(frozen=True, kw_only=True)
 class ListingApproved(ListingEvent):
-    event_type: ClassVar[str] = "ListingApproved"
+    pass
 
 
 @dataclass(frozen=True, kw_only=True)
 class ListingRejected(ListingEvent):
-    event_type: ClassVar[str] = "ListingRejected"
     reason: str
 
 
 @dataclass(frozen=True, kw_only=True)
 class OfferShelfChanged(ListingEvent):
-    event_type: ClassVar[str] = "OfferShelfChanged"
+    pass
 
 
 @dataclass(frozen=True, kw_only=True)
 class ListingChanged(ListingEvent):
     """Price, market price, stock, delivery regions or picture changed (old and new values)."""
 
-    event_type: ClassVar[str] = "ListingChanged"
     changes: dict[str, list[object]]
