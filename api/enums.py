@@ -32,9 +32,9 @@ from orders.models import (
 )
 from orders.reconciliation import MismatchReason, PartnerStatus
 from partners.models import DeliveryStatus
-from partners.sync import Outcome
-from partners.sync_input import ItemCode
-from partners.sync_state import HoldReason
+from partners.sync.batch import Outcome
+from partners.sync.items import ItemCode
+from partners.sync.state import HoldReason
 from search.documents import PolicyTag, SearchSort
 from supervision.catalogue import ParamKind
 from supervision.models import Level, Stage, SubjectType, WarningAction, WarningStatus

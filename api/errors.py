@@ -6,7 +6,7 @@ import strawberry
 from core.errors import CoreErrorCode, DomainError
 from identity.errors import IdentityErrorCode
 from marketplace.agreements.errors import AgreementErrorCode
-from marketplace.errors import CatalogueErrorCode, ImageErrorCode
+from marketplace.errors import CatalogueErrorCode, ImageErrorCode, OfferErrorCode
 from orders.errors import OrderErrorCode
 from partners.errors import PartnerErrorCode
 from search.errors import SearchErrorCode
@@ -20,6 +20,7 @@ _DOMAIN_CODES: tuple[type[StrEnum], ...] = (
     ImageErrorCode,
     AgreementErrorCode,
     ListingErrorCode,
+    OfferErrorCode,
     OrderErrorCode,
     SearchErrorCode,
     SupervisionErrorCode,

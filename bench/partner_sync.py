@@ -453,8 +453,8 @@ async def findable(http: httpx.AsyncClient, size: int, seed: int) -> list[str]:
 
 # (label, a path fragment, a function name): cumulative time in the server's main thread.
 PHASES = (
-    ("HTTP request → response (GraphQL view)", "yiwang/api/view.py", "__call__"),
-    ("  request body → JSON", "yiwang/api/view.py", "parse_http_body"),
+    ("HTTP request → response (GraphQL view)", "/api/view.py", "__call__"),
+    ("  request body → JSON", "/api/view.py", "parse_http_body"),
     ("  GraphQL parse", "graphql/language/parser.py", "parse"),
     ("  GraphQL validate", "graphql/validation/validate.py", "validate"),
     ("  variables coerced (graphql-core)", "graphql/execution/values.py", "coerce_variable_values"),
@@ -468,18 +468,18 @@ PHASES = (
         "strawberry/types/arguments.py",
         "convert_arguments",
     ),
-    ("  partners.sync (all of it)", "yiwang/partners/sync.py", "sync"),
-    ("    item checks (sync_input)", "yiwang/partners/sync.py", "checked"),
-    ("    apply (reads + judge + writes)", "yiwang/partners/sync.py", "apply"),
-    ("      judge", "yiwang/partners/sync.py", "_judge"),
-    ("      writes (flush)", "yiwang/partners/sync.py", "flush"),
+    ("  partners.sync (all of it)", "partners/sync/batch.py", "sync"),
+    ("    item checks (sync items)", "partners/sync/batch.py", "checked"),
+    ("    apply (reads + judge + writes)", "partners/sync/batch.py", "apply"),
+    ("      judge", "partners/sync/batch.py", "_judge"),
+    ("      writes (flush)", "partners/sync/batch.py", "flush"),
     ("  unit of work commit", "sqlalchemy/ext/asyncio/session.py", "commit"),
-    ("  payload shaping", "yiwang/api/partners/catalogue.py", "of"),
+    ("  payload shaping", "/api/partners/catalogue.py", "of"),
     ("  result completion", "graphql/execution/execute.py", "complete_list_value"),
-    ("outbox dispatcher (all consumers)", "yiwang/core/dispatcher.py", "dispatch_round"),
-    ("  search indexing", "yiwang/search/indexing.py", "refresh_offers"),
-    ("  supervision", "yiwang/supervision/engine.py", "judge_events"),
-    ("  partner messages", "yiwang/partners/messages.py", "on_events"),
+    ("outbox dispatcher (all consumers)", "/core/dispatcher.py", "dispatch_round"),
+    ("  search indexing", "/search/indexing.py", "refresh_offers"),
+    ("  supervision", "/supervision/engine.py", "judge_events"),
+    ("  partner messages", "/partners/messages.py", "on_events"),
 )
 # With uvloop the loop is C: a main-thread sample with no Python frame above it is the loop
 # waiting (for requests, or for SQLite in aiosqlite's threads) or in its own C code.

@@ -44,6 +44,13 @@ def parse_fen(raw: object, *, field: str | None = None, allow_zero: bool = False
     return yuan_to_fen(parse_yuan(raw, field=field, allow_zero=allow_zero))
 
 
+def parse_optional_fen(
+    raw: object | None, *, field: str | None = None, allow_zero: bool = False
+) -> int | None:
+    """`parse_fen` for an amount that may be left out (None)."""
+    return None if raw is None else parse_fen(raw, field=field, allow_zero=allow_zero)
+
+
 def yuan_to_fen(amount: Decimal) -> int:
     if amount != quantize(amount):
         raise InvalidMoney("金额最多保留两位小数")

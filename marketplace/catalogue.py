@@ -15,7 +15,7 @@ from core.events.marketplace import CategoryCreated, ProductCreated
 from core.outbox import record
 from core.pagination import Page, PageRequest, SortKey, paginate
 from core.principal import SELLERS, Actor, Principal, Role
-from marketplace import codes
+from marketplace import codes, fields
 from marketplace.errors import CatalogueError, CatalogueErrorCode
 from marketplace.models import Category, Offer, OfferDeliveryRegion, OfferStatus, Product
 from marketplace.specs import Spec, validate_specs
@@ -191,16 +191,16 @@ async def create_product(
 
 
 def _text(value: str, field_name: str, limit: int) -> str:
-    text = value.strip()
-    if not text or len(text) > limit:
+    text = fields.text(value, limit)
+    if text is None:
         raise InvalidInput(f"{field_name} 不能为空, 且不超过 {limit} 字", field=field_name)
     return text
 
 
 async def _checked_gtin(session: AsyncSession, gtin: str | None) -> str | None:
-    if gtin is None or not gtin.strip():
+    gtin = fields.optional_code(gtin)
+    if gtin is None:
         return None
-    gtin = gtin.strip()
     if not codes.gtin_is_valid(gtin):
         raise CatalogueError(
             CatalogueErrorCode.INVALID_GTIN, f"商品条码 (GTIN) 无效: {gtin}", field="gtin"

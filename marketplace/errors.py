@@ -30,3 +30,13 @@ class ImageErrorCode(StrEnum):
 
 class ImageError(DomainError):
     pass
+
+
+class OfferErrorCode(StrEnum):
+    # The same name and value as supplier_portal's ListingErrorCode member: the API's ErrorCode
+    # lists it once, where it always stood.
+    WRONG_LISTING_STATUS = "WRONG_LISTING_STATUS"
+
+
+class OfferError(DomainError):
+    pass

@@ -7,7 +7,6 @@ nothing passes the order is ACCEPTANCE_FAILED until the supplier delivers again.
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock, local_today
@@ -15,7 +14,7 @@ from core.errors import InvalidInput
 from core.events.orders import OrderAcceptanceFailed, OrderAccepted
 from core.principal import Actor
 from identity.models import Organisation
-from marketplace.models import Offer, SupplierRating
+from marketplace.offers import sales
 from marketplace.policy import policy_for
 from orders import rules
 from orders.contracts import is_sme
@@ -134,13 +133,7 @@ async def _accepted(
     if is_sme(supplier):
         policy = await policy_for(session, order.region_code)
         order.payment_due_on = local_today(clock) + timedelta(days=policy.sme_payment_days)
-    for line in passed:
-        await session.execute(
-            update(Offer)
-            .where(Offer.id == line.offer_id)
-            .values(sales_count=Offer.sales_count + line.quantity)
-            .execution_options(synchronize_session=False)
-        )
+    await sales.count_sales(session, [(line.offer_id, line.quantity) for line in passed])
 
 
 def _dispute(
@@ -157,26 +150,11 @@ def _dispute(
 
 
 async def _rate(session: AsyncSession, supplier_id: int, ratings: Ratings, *, clock: Clock) -> None:
-    result = await session.execute(
-        update(SupplierRating)
-        .where(SupplierRating.supplier_id == supplier_id)
-        .values(
-            ratings=SupplierRating.ratings + 1,
-            quality_sum=SupplierRating.quality_sum + ratings.quality,
-            delivery_sum=SupplierRating.delivery_sum + ratings.delivery,
-            service_sum=SupplierRating.service_sum + ratings.service,
-            updated_at=clock.now(),
-        )
-        .execution_options(synchronize_session=False)
+    await sales.rate_supplier(
+        session,
+        supplier_id,
+        quality=ratings.quality,
+        delivery=ratings.delivery,
+        service=ratings.service,
+        clock=clock,
     )
-    if result.rowcount == 0:  # type: ignore[attr-defined]
-        session.add(
-            SupplierRating(
-                supplier_id=supplier_id,
-                ratings=1,
-                quality_sum=ratings.quality,
-                delivery_sum=ratings.delivery,
-                service_sum=ratings.service,
-                updated_at=clock.now(),
-            )
-        )

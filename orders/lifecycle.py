@@ -4,7 +4,7 @@ order's timeline and announced on the outbox."""
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock, local_today
@@ -21,7 +21,7 @@ from core.events.orders import (
 from core.holidays_cn import default_calendar
 from core.principal import Actor, Principal
 from marketplace.agreements import quotas
-from marketplace.models import Offer
+from marketplace.offers import stock
 from marketplace.policy import policy_for
 from orders import contracts, plans, rules, shipping
 from orders.errors import OrderError, OrderErrorCode
@@ -241,13 +241,8 @@ async def _close(
     clock: Clock,
 ) -> None:
     """Cancelled or rejected: stock, quota and plan money all go back, the contract ends."""
-    for line in await order_lines(session, order.id):
-        await session.execute(
-            update(Offer)
-            .where(Offer.id == line.offer_id)
-            .values(stock=Offer.stock + line.quantity)
-            .execution_options(synchronize_session=False)
-        )
+    lines = await order_lines(session, order.id)
+    await stock.release(session, [(line.offer_id, line.quantity) for line in lines])
     await quotas.release(session, order.agreement_id, order.number, clock=clock)
     await plans.release(session, order.plan_id, order.plan_reserved_fen)
     order.plan_reserved_fen = 0

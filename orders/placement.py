@@ -9,7 +9,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import Clock, local_today
@@ -32,6 +32,7 @@ from marketplace.agreements.quotes import (
 from marketplace.buyable import reaches
 from marketplace.catalogue import delivery_regions
 from marketplace.models import Category, Offer, OfferStatus, Product
+from marketplace.offers import stock
 from marketplace.policy import Policy, policy_for
 from orders import plans, rules
 from orders.errors import CheckoutBlocked, OrderError, OrderErrorCode
@@ -273,18 +274,13 @@ async def _write(
 
 
 async def _take_stock(session: AsyncSession, lines: list[_Line]) -> None:
-    """Guarded decrements in offer-id order (so concurrent placements never deadlock)."""
-    for line in sorted(lines, key=lambda item: item.offer.id):
-        result = await session.execute(
-            update(Offer)
-            .where(Offer.id == line.offer.id, Offer.stock >= line.cart.quantity)
-            .values(stock=Offer.stock - line.cart.quantity)
-            .execution_options(synchronize_session=False)
-        )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
-            raise CheckoutBlocked(
-                [line.problem(OrderErrorCode.OUT_OF_STOCK, "库存已被其他订单占用")]
-            )
+    try:
+        await stock.take(session, [(line.offer.id, line.cart.quantity) for line in lines])
+    except stock.OutOfStock as short:
+        line = next(line for line in lines if line.offer.id == short.offer_id)
+        raise CheckoutBlocked(
+            [line.problem(OrderErrorCode.OUT_OF_STOCK, "库存已被其他订单占用")]
+        ) from short
 
 
 async def _reserve_quota(session: AsyncSession, order: Order, *, clock: Clock) -> None:

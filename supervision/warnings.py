@@ -9,12 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import insert, select
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.audit import write_audit
 from core.clock import Clock
+from core.db import insert_ignoring_conflicts
 from core.errors import InvalidInput, NotFound
 from core.principal import Actor, Principal, Role
 from identity import regions
@@ -86,10 +85,10 @@ async def raise_findings(
         )
     if not rows:
         return []
-    dialect = session.get_bind().dialect.name
-    insert_ = (sqlite_insert if dialect == "sqlite" else pg_insert)(SupervisionWarning)
-    statement = insert_.on_conflict_do_nothing(
-        index_elements=["rule_code", "subject_type", "subject_id", "scope"]
+    statement = insert_ignoring_conflicts(
+        session,
+        SupervisionWarning,
+        index_elements=["rule_code", "subject_type", "subject_id", "scope"],
     ).returning(SupervisionWarning.id)
     new_ids = list((await session.scalars(statement, rows)).all())
     if new_ids:

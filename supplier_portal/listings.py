@@ -9,38 +9,33 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.audit import write_audit
 from core.clock import Clock
 from core.errors import InvalidInput, NotFound
 from core.events import listings as events
-from core.money import fen_to_yuan, parse_fen
+from core.money import fen_to_yuan, parse_optional_fen
 from core.outbox import record
 from core.principal import SELLERS, Actor, Principal, Role
 from identity import regions
 from identity.service import require_region
+from marketplace import fields
 from marketplace.agreements.access import require_agreement, require_operator_of
 from marketplace.agreements.models import AgreementStatus
 from marketplace.agreements.quotes import check_offer_terms
 from marketplace.errors import CatalogueError, CatalogueErrorCode
 from marketplace.models import Image, Offer, OfferDeliveryRegion, OfferStatus, Product
+from marketplace.offers import regions as offer_regions
+from marketplace.offers import workflow
+from marketplace.offers.prices import record_change
 from marketplace.policy import policy_for
-from marketplace.price_history import record_change, record_price
 from supplier_portal.errors import ListingError, ListingErrorCode
 
-MAX_STOCK = 10_000_000
 # A listing may be prepared and submitted while its agreement still solicits; it goes on the
 # shelf only once the agreement is active.
 _PREPARABLE = (AgreementStatus.SOLICITING, AgreementStatus.ACTIVE)
-STATUS_NAMES = {
-    OfferStatus.DRAFT: "草稿",
-    OfferStatus.PENDING_REVIEW: "待审核",
-    OfferStatus.ON_SHELF: "已上架",
-    OfferStatus.OFF_SHELF: "已下架",
-    OfferStatus.REJECTED: "审核未通过",
-}
 
 
 OfferAction = Callable[[AsyncSession, int, Actor, Clock], Awaitable[Offer]]
@@ -78,14 +73,14 @@ async def create_listing(
     principal = actor.require(*SELLERS)
     if await session.get(Product, draft.product_id) is None:
         raise NotFound("商品", draft.product_id, field="productId")
-    sku = draft.supplier_sku.strip()
-    if not sku or len(sku) > 64:
+    sku = fields.text(draft.supplier_sku, fields.MAX_SKU)
+    if sku is None:
         raise InvalidInput("SKU 编码不能为空, 且不超过 64 字", field="supplierSku")
     await _ensure_not_listed(
         session, principal.organisation_id, draft.product_id, draft.agreement_id
     )
     await _ensure_sku_free(session, principal.organisation_id, sku)
-    price_fen = parse_fen(draft.price, field="price")
+    price_fen = fields.price_fen(draft.price, field="price")
     if draft.agreement_id is not None:
         await check_offer_terms(
             session,
@@ -96,23 +91,20 @@ async def create_listing(
             clock=clock,
             statuses=_PREPARABLE,
         )
-    now = clock.now()
-    offer = Offer(
+    market_price_fen = parse_optional_fen(draft.market_price, field="marketPrice")
+    stock = _stock(draft.stock)
+    offer = await workflow.create_draft(
+        session,
         product_id=draft.product_id,
         supplier_id=principal.organisation_id,
         supplier_sku=sku,
         price_fen=price_fen,
-        market_price_fen=_fen_or_none(draft.market_price, "marketPrice"),
-        stock=_stock(draft.stock),
-        status=OfferStatus.DRAFT,
+        market_price_fen=market_price_fen,
+        stock=stock,
         agreement_id=draft.agreement_id,
         image_id=await _image(session, draft.image_sha256),
-        created_at=now,
-        updated_at=now,
+        clock=clock,
     )
-    session.add(offer)
-    await session.flush()
-    record_price(session, offer, clock=clock)
     await _set_regions(session, offer, draft.delivery_region_codes, new=True)
     _emit(session, events.ListingCreated, offer, actor, clock)
     return offer
@@ -137,7 +129,7 @@ async def _ensure_not_listed(
         raise ListingError(
             ListingErrorCode.DUPLICATE_LISTING,
             f"该商品已有本单位的挂牌: 报价 {existing.id} (SKU {existing.supplier_sku},"
-            f" {fen_to_yuan(existing.price_fen)} 元, {STATUS_NAMES[existing.status]}),"
+            f" {fen_to_yuan(existing.price_fen)} 元, {workflow.STATUS_NAMES[existing.status]}),"
             " 请修改原挂牌",
             field="productId",
         )
@@ -155,14 +147,12 @@ async def _ensure_sku_free(session: AsyncSession, supplier_id: int, sku: str) ->
         )
 
 
-def _fen_or_none(amount: Decimal | None, field_name: str) -> int | None:
-    return None if amount is None else parse_fen(amount, field=field_name)
-
-
 def _stock(stock: int) -> int:
-    if stock < 0 or stock > MAX_STOCK:
+    if not fields.stock_in_range(stock):
         raise CatalogueError(
-            CatalogueErrorCode.INVALID_STOCK, f"库存须在 0 到 {MAX_STOCK} 之间", field="stock"
+            CatalogueErrorCode.INVALID_STOCK,
+            f"库存须在 0 到 {fields.MAX_STOCK} 之间",
+            field="stock",
         )
     return stock
 
@@ -194,11 +184,7 @@ async def _set_regions(
                 f"配送区域 {code} 不在协议的适用区域 {scope} 内",
                 field="deliveryRegionCodes",
             )
-    if not new:
-        await session.execute(
-            delete(OfferDeliveryRegion).where(OfferDeliveryRegion.offer_id == offer.id)
-        )
-    session.add_all(OfferDeliveryRegion(offer_id=offer.id, region_code=c) for c in wanted)
+    await offer_regions.set_delivery_regions(session, offer.id, wanted, new=new)
     return wanted
 
 
@@ -210,13 +196,9 @@ async def submit_listing(
 ) -> Offer:
     principal = actor.require(*SELLERS)
     offer = await _own(session, offer_id, principal)
-    _require_status(offer, OfferStatus.DRAFT, OfferStatus.REJECTED)
+    workflow.require_status(offer, OfferStatus.DRAFT, OfferStatus.REJECTED)
     await _check_terms(session, offer, clock, statuses=_PREPARABLE)
-    offer.status, offer.submitted_at, offer.rejection_reason = (
-        OfferStatus.PENDING_REVIEW,
-        clock.now(),
-        None,
-    )
+    workflow.submit(offer, clock=clock)
     return _emit(session, events.ListingSubmitted, offer, actor, clock)
 
 
@@ -225,8 +207,7 @@ async def withdraw_listing(
 ) -> Offer:
     principal = actor.require(*SELLERS)
     offer = await _own(session, offer_id, principal)
-    _require_status(offer, OfferStatus.PENDING_REVIEW)
-    offer.status = OfferStatus.DRAFT
+    workflow.withdraw(offer)
     return _emit(session, events.ListingWithdrawn, offer, actor, clock)
 
 
@@ -235,7 +216,7 @@ async def approve_listing(
 ) -> Offer:
     offer = await _reviewable(session, offer_id, actor)
     await _check_terms(session, offer, clock)
-    offer.status, offer.reviewed_at = OfferStatus.ON_SHELF, clock.now()
+    workflow.approve(offer, clock=clock)
     return _emit(session, events.ListingApproved, offer, actor, clock)
 
 
@@ -245,11 +226,10 @@ async def reject_listing(
     if not reason.strip():
         raise InvalidInput("驳回须说明理由", field="reason")
     offer = await _reviewable(session, offer_id, actor)
-    offer.status, offer.reviewed_at = OfferStatus.REJECTED, clock.now()
-    offer.rejection_reason = reason.strip()[:500]
+    kept = workflow.reject(offer, reason, clock=clock)
     record(
         session,
-        events.ListingRejected(**_fields(offer), reason=offer.rejection_reason),
+        events.ListingRejected(**_fields(offer), reason=kept),
         clock=clock,
     )
     _audit(session, actor, "listing.reject", offer, clock)
@@ -262,15 +242,11 @@ async def set_shelf(
     """Off the shelf at any time; back on only while the agreement and price still allow it."""
     principal = actor.require(*SELLERS)
     offer = await _own(session, offer_id, principal)
+    workflow.require_shelvable(offer, on_shelf)
     if on_shelf:
-        _require_status(offer, OfferStatus.OFF_SHELF, OfferStatus.ON_SHELF)
         await _check_terms(session, offer, clock)
-    else:
-        _require_status(offer, OfferStatus.ON_SHELF, OfferStatus.OFF_SHELF)
-    target = OfferStatus.ON_SHELF if on_shelf else OfferStatus.OFF_SHELF
-    if offer.status is target:
+    if not workflow.shelve(offer, on_shelf):
         return offer
-    offer.status = target
     return _emit(session, events.OfferShelfChanged, offer, actor, clock)
 
 
@@ -288,7 +264,7 @@ async def update_listing(
     changes = await _apply(session, offer, patch)
     if not changes:
         return offer
-    offer.updated_at = clock.now()
+    workflow.touch(offer, clock=clock)
     if {"price_fen", "market_price_fen"} & changes.keys():
         old_price = changes.get("price_fen", [offer.price_fen])[0]
         old_market = changes.get("market_price_fen", [offer.market_price_fen])[0]
@@ -298,7 +274,7 @@ async def update_listing(
     if offer.status in _LISTED and {"price_fen", "image_id"} & changes.keys():
         await _check_terms(session, offer, clock)
         if await _changes_need_review(session, offer):
-            offer.status, offer.submitted_at = OfferStatus.PENDING_REVIEW, clock.now()
+            workflow.send_back_to_review(offer, clock=clock)
     record(session, events.ListingChanged(**_fields(offer), changes=changes), clock=clock)
     _audit(session, actor, "listing.update", offer, clock, {"changes": changes})
     return offer
@@ -307,20 +283,14 @@ async def update_listing(
 async def _apply(session: AsyncSession, offer: Offer, patch: ListingPatch) -> dict[str, list[Any]]:
     wanted: dict[str, Any] = {}
     if patch.price is not None:
-        wanted["price_fen"] = parse_fen(patch.price, field="price")
+        wanted["price_fen"] = fields.price_fen(patch.price, field="price")
     if patch.market_price is not None:
-        wanted["market_price_fen"] = parse_fen(patch.market_price, field="marketPrice")
+        wanted["market_price_fen"] = fields.price_fen(patch.market_price, field="marketPrice")
     if patch.stock is not None:
         wanted["stock"] = _stock(patch.stock)
     if patch.image_sha256 is not None:
         wanted["image_id"] = await _image(session, patch.image_sha256)
-    changes = {
-        name: [getattr(offer, name), new]
-        for name, new in wanted.items()
-        if getattr(offer, name) != new
-    }
-    for name, (_, new) in changes.items():
-        setattr(offer, name, new)
+    changes = workflow.change(offer, wanted)
     if patch.delivery_region_codes is not None:
         old = await _regions_of(session, offer.id)
         new_regions = await _set_regions(session, offer, patch.delivery_region_codes)
@@ -364,20 +334,10 @@ async def _reviewable(session: AsyncSession, offer_id: int, actor: Actor) -> Off
     offer = await session.get(Offer, offer_id, with_for_update=True)
     if offer is None:
         raise NotFound("报价", offer_id, field="id")
-    _require_status(offer, OfferStatus.PENDING_REVIEW)
+    workflow.require_status(offer, OfferStatus.PENDING_REVIEW)
     assert offer.agreement_id is not None  # submitting requires one
     require_operator_of(await require_agreement(session, offer.agreement_id), principal)
     return offer
-
-
-def _require_status(offer: Offer, *allowed: OfferStatus) -> None:
-    if offer.status not in allowed:
-        wanted = "、".join(STATUS_NAMES[s] for s in allowed)
-        raise ListingError(
-            ListingErrorCode.WRONG_LISTING_STATUS,
-            f"报价 {offer.id} 当前为{STATUS_NAMES[offer.status]}, 此操作仅限{wanted}",
-            field="id",
-        )
 
 
 async def _check_terms(

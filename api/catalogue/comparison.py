@@ -10,7 +10,8 @@ from api.catalogue.ratings import SupplierRating
 from api.catalogue.types import Offer, Product
 from api.identity.types import Organisation
 from api.money import Money
-from marketplace import comparison, price_history
+from marketplace import comparison
+from marketplace.offers import prices
 
 
 @strawberry.type(description="A platform's public price (电商价) for the product.")
@@ -106,7 +107,7 @@ class OfferPriceHistory:
     points: list[PricePoint]
 
     @classmethod
-    def of(cls, offer: Offer, points: list[price_history.DailyPrice]) -> "OfferPriceHistory":
+    def of(cls, offer: Offer, points: list[prices.DailyPrice]) -> "OfferPriceHistory":
         return cls(
             offer=offer,
             points=[

@@ -10,7 +10,7 @@ from api.errors import UserError
 from api.money import Money
 from api.mutations import Outcome, Parsed, run_mutation
 from core.errors import InvalidInput
-from core.money import parse_fen
+from core.money import parse_optional_fen
 from marketplace import policy
 
 
@@ -93,10 +93,6 @@ def _basis_points(percent: Decimal | None) -> int | None:
     return int(percent * 100)
 
 
-def _fen(yuan: Decimal | None) -> int | None:
-    return None if yuan is None else parse_fen(yuan, field="directPurchaseLimit")
-
-
 @strawberry.type
 class PolicyQuery:
     @strawberry.field(description="The rules in force in a region.")
@@ -127,7 +123,9 @@ def _overrides(input: RegionPolicyInput) -> policy.PolicyOverrides:
         market_window_days=input.market_window_days,
         closed_min_elimination_bp=_basis_points(input.closed_min_elimination_percent),
         review_listing_changes=input.review_listing_changes,
-        direct_purchase_limit_fen=_fen(input.direct_purchase_limit),
+        direct_purchase_limit_fen=parse_optional_fen(
+            input.direct_purchase_limit, field="directPurchaseLimit"
+        ),
         confirm_within_hours=input.confirm_within_hours,
         deliver_within_days=input.deliver_within_days,
         accept_within_days=input.accept_within_days,

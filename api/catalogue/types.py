@@ -12,7 +12,8 @@ from api.money import Money
 from api.relay import int_ids
 from core.clock import local_today
 from identity.models import Organisation as OrganisationRow
-from marketplace import comparison, models, price_history
+from marketplace import comparison, models
+from marketplace.offers import prices
 
 if TYPE_CHECKING:
     from api.agreements.types import Agreement
@@ -138,7 +139,7 @@ class Product(relay.Node):
 
         offers = await info.context.loaders.offers_by_product_id.load(self.id)
         async with info.context.db.reader() as session:
-            series = await price_history.daily_prices(
+            series = await prices.daily_prices(
                 session, offers, days=days, today=local_today(info.context.clock)
             )
         return [OfferPriceHistory.of(Offer.from_model(o), series[o.id]) for o in offers]

@@ -15,11 +15,12 @@ from api.context import Info
 from api.errors import UserError
 from api.mutations import NodeId, decode_id, run_mutation
 from core.principal import Role
-from partners import categories, sync_input
+from partners import categories
 from partners.models import PartnerCategory
-from partners.sync import Outcome, SyncReport, sync
-from partners.sync_input import Patch
-from partners.sync_state import HoldReason
+from partners.sync import items as sync_items
+from partners.sync.batch import Outcome, SyncReport, sync
+from partners.sync.items import Patch
+from partners.sync.state import HoldReason
 
 Item = TypeVar("Item")
 
@@ -57,8 +58,8 @@ class PartnerProductInput:
         default=None, description="Default: the partner's agreement covering the category."
     )
 
-    def to_item(self) -> sync_input.ProductItem:
-        return sync_input.ProductItem(
+    def to_item(self) -> sync_items.ProductItem:
+        return sync_items.ProductItem(
             sku=self.sku,
             version=self.version,
             category=self.category,
@@ -77,8 +78,8 @@ class PartnerProductInput:
         )
 
 
-def _stock(lines: Sequence[RegionStockInput]) -> list[sync_input.RegionStock]:
-    return [sync_input.RegionStock(line.region, line.quantity) for line in lines]
+def _stock(lines: Sequence[RegionStockInput]) -> list[sync_items.RegionStock]:
+    return [sync_items.RegionStock(line.region, line.quantity) for line in lines]
 
 
 @strawberry.input
@@ -108,7 +109,7 @@ class SyncItemResult:
     index: int = strawberry.field(description="The item's position in the batch, from 0.")
     sku: str
     outcome: Outcome
-    code: sync_input.ItemCode | None
+    code: sync_items.ItemCode | None
     message: str | None = strawberry.field(description="Why it was rejected, in Chinese.")
     offer_id: relay.GlobalID | None
     held: HoldReason | None = strawberry.field(
@@ -135,7 +136,7 @@ class PartnerSyncPayload:
                     index=r.index,
                     sku=r.sku,
                     outcome=r.outcome,
-                    code=sync_input.ItemCode(r.code) if r.code else None,
+                    code=sync_items.ItemCode(r.code) if r.code else None,
                     message=r.message,
                     offer_id=relay.GlobalID("Offer", str(r.offer_id)) if r.offer_id else None,
                     held=r.held,
@@ -194,22 +195,22 @@ def _sync_payload(outcome: mutations.Outcome[SyncReport]) -> PartnerSyncPayload:
 
 
 def _product(index: int, item: PartnerProductInput) -> Patch:
-    return sync_input.product_patch(index, item.to_item())
+    return sync_items.product_patch(index, item.to_item())
 
 
 def _price(index: int, item: PartnerPriceInput) -> Patch:
-    given = sync_input.PriceItem(item.sku, item.version, item.platform_price, item.agreement_price)
-    return sync_input.price_patch(index, given)
+    given = sync_items.PriceItem(item.sku, item.version, item.platform_price, item.agreement_price)
+    return sync_items.price_patch(index, given)
 
 
 def _stock_patch(index: int, item: PartnerStockInput) -> Patch:
-    given = sync_input.StockItem(item.sku, item.version, _stock(item.stock))
-    return sync_input.stock_patch(index, given)
+    given = sync_items.StockItem(item.sku, item.version, _stock(item.stock))
+    return sync_items.stock_patch(index, given)
 
 
 def _shelf(index: int, item: PartnerShelfInput) -> Patch:
-    return sync_input.shelf_patch(
-        index, sync_input.ShelfItem(item.sku, item.version, item.on_shelf)
+    return sync_items.shelf_patch(
+        index, sync_items.ShelfItem(item.sku, item.version, item.on_shelf)
     )
 
 

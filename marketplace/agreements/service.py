@@ -15,7 +15,7 @@ from core.events.agreements import (
     AgreementCreated,
     CeilingSet,
 )
-from core.money import parse_fen
+from core.money import parse_fen, parse_optional_fen
 from core.outbox import record
 from core.principal import Actor, Principal, Role
 from identity import regions
@@ -162,11 +162,11 @@ def _apply_quota(agreement: Agreement, draft: AgreementDraft) -> None:
             "二次竞价门槛仅适用于直接选定方式",
             field="secondCompetitionAbove",
         )
-    agreement.second_competition_above_fen = _fen(
-        draft.second_competition_above, "secondCompetitionAbove"
+    agreement.second_competition_above_fen = parse_optional_fen(
+        draft.second_competition_above, field="secondCompetitionAbove"
     )
-    agreement.total_quota_fen = _fen(draft.total_quota, "totalQuota")
-    agreement.per_order_limit_fen = _fen(draft.per_order_limit, "perOrderLimit")
+    agreement.total_quota_fen = parse_optional_fen(draft.total_quota, field="totalQuota")
+    agreement.per_order_limit_fen = parse_optional_fen(draft.per_order_limit, field="perOrderLimit")
     agreement.supplier_share_bp = _basis_points(draft.supplier_share_percent)
     if agreement.supplier_share_bp is not None and agreement.total_quota_fen is None:
         raise AgreementError(
@@ -174,10 +174,6 @@ def _apply_quota(agreement: Agreement, draft: AgreementDraft) -> None:
             "设置单家供应商份额上限前须先设置协议总额度",
             field="supplierSharePercent",
         )
-
-
-def _fen(amount: Decimal | None, field_name: str) -> int | None:
-    return None if amount is None else parse_fen(amount, field=field_name)
 
 
 def _basis_points(percent: Decimal | None) -> int | None:
@@ -245,8 +241,7 @@ async def set_ceiling(
     agreement = await require_agreement(session, agreement_id, for_update=True)
     require_operator_of(agreement, principal)
     require_status(agreement, clock, AgreementStatus.DRAFT)
-    ceiling_fen = _fen(draft.price, "price")
-    assert ceiling_fen is not None
+    ceiling_fen = parse_fen(draft.price, field="price")
     product_id, category_id = await _ceiling_target(session, agreement, draft)
     ceiling = await _existing_product_ceiling(session, agreement_id, product_id)
     if ceiling is None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from core.money import parse_yuan
+from marketplace import fields
 from supplier_portal.errors import ListingError, ListingErrorCode
 from supplier_portal.importing import columns as c
 
@@ -103,7 +103,7 @@ def _required(cells: Mapping[str, object], header: str) -> str:
 
 
 def _money(raw: str, header: str) -> Decimal:
-    return parse_yuan(raw, field=header, allow_zero=False)
+    return fields.price(raw, field=header)
 
 
 def _optional_money(cells: Mapping[str, object], header: str) -> Decimal | None:

@@ -11,9 +11,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, insert, select, update
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy import insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.audit import write_audit
@@ -23,17 +21,12 @@ from core.events.partners import PartnerCatalogueSynced
 from core.outbox import record
 from core.principal import Actor, Role
 from identity.models import Organisation, Region
-from marketplace.models import (
-    Category,
-    Offer,
-    OfferDeliveryRegion,
-    OfferPricePoint,
-    Product,
-)
+from marketplace.models import Category, Offer, Product
+from marketplace.offers import bulk, regions
 from partners.models import PartnerCategory, PartnerSku
-from partners.sync_input import MAX_BATCH, ItemCode, ItemRejected, Patch
-from partners.sync_state import Catalogued, HoldReason, OfferState, hold_message, judge
-from partners.sync_terms import Terms, load_terms, pick
+from partners.sync.items import MAX_BATCH, ItemCode, ItemRejected, Patch
+from partners.sync.state import Catalogued, HoldReason, OfferState, hold_message, judge
+from partners.sync.terms import Terms, load_terms, pick
 
 Item = TypeVar("Item")
 
@@ -254,9 +247,7 @@ class _Batch:
                     "created_at": self.now,
                 }
             )
-        dialect = self.session.get_bind().dialect.name
-        insert_ = sqlite_insert if dialect == "sqlite" else pg_insert
-        await self.session.execute(insert_(Product).on_conflict_do_nothing(), values)
+        await bulk.insert_new_products(self.session, values)
 
     def _judge(
         self,
@@ -348,15 +339,17 @@ class _Writes:
         for _, state, offer_id in created:
             self.price_points.append((offer_id, state))
             self.regions[offer_id] = state.delivery_regions()
-        if self.offer_updates:
-            stamped = [row | {"updated_at": now} for row in self.offer_updates]
-            await session.execute(update(Offer), stamped)
+        await bulk.update_offers(session, [row | {"updated_at": now} for row in self.offer_updates])
         if self.sku_updates:
             await session.execute(
                 update(PartnerSku), [r | {"synced_at": now} for r in self.sku_updates]
             )
-        await self._price_history(session, now)
-        await self._delivery_regions(session)
+        await bulk.add_price_points(
+            session,
+            [(o, s.price_fen, s.market_price_fen) for o, s in self.price_points],
+            at=now,
+        )
+        await regions.replace_delivery_regions(session, self.regions)
         return created
 
     async def _insert_new(
@@ -375,9 +368,7 @@ class _Writes:
             | state.offer_values()
             for patch, state in self.new
         ]
-        ids = await session.scalars(
-            insert(Offer).returning(Offer.id, sort_by_parameter_order=True), values
-        )
+        ids = await bulk.insert_offers(session, values)
         created = [(p, s, id_) for (p, s), id_ in zip(self.new, ids, strict=True)]
         await session.execute(
             insert(PartnerSku),
@@ -388,29 +379,3 @@ class _Writes:
             ],
         )
         return created
-
-    async def _price_history(self, session: AsyncSession, now: datetime) -> None:
-        if self.price_points:
-            await session.execute(
-                insert(OfferPricePoint),
-                [
-                    {
-                        "offer_id": o,
-                        "price_fen": s.price_fen,
-                        "market_price_fen": s.market_price_fen,
-                        "at": now,
-                    }
-                    for o, s in self.price_points
-                ],
-            )
-
-    async def _delivery_regions(self, session: AsyncSession) -> None:
-        if not self.regions:
-            return
-        offer_ids = sorted(self.regions)
-        await session.execute(
-            delete(OfferDeliveryRegion).where(OfferDeliveryRegion.offer_id.in_(offer_ids))
-        )
-        rows = [{"offer_id": o, "region_code": code} for o in offer_ids for code in self.regions[o]]
-        if rows:
-            await session.execute(insert(OfferDeliveryRegion), rows)

@@ -19,7 +19,7 @@ from marketplace.agreements.models import (
     EntrantStatus,
 )
 from marketplace.models import Category
-from partners.sync_input import ItemCode, ItemRejected
+from partners.sync.items import ItemCode, ItemRejected
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from typing import Any
 
 from marketplace.models import Offer, OfferStatus, Product
 from partners.models import PartnerSku
-from partners.sync_input import Patch
-from partners.sync_terms import Terms
+from partners.sync.items import Patch
+from partners.sync.terms import Terms
 
 
 class HoldReason(StrEnum):

@@ -8,12 +8,10 @@ from decimal import Decimal
 from enum import StrEnum
 
 from core.errors import DomainError
-from core.money import parse_fen
-from marketplace import codes
+from marketplace import codes, fields
 from marketplace.specs import Spec, validate_specs
 
 MAX_BATCH = 1000
-MAX_STOCK = 10_000_000
 MAX_IMAGES = 10
 MAX_REGIONS = 100
 _MAX_VERSION = 2**63 - 1
@@ -128,8 +126,8 @@ class Patch:
 
 
 def sku_of(raw: str) -> str:
-    sku = raw.strip()
-    if not sku or len(sku) > 64 or any(c.isspace() for c in sku):
+    sku = fields.text(raw, fields.MAX_SKU)
+    if sku is None or any(c.isspace() for c in sku):
         raise ItemRejected(ItemCode.SKU_INVALID, "SKU 编码不能为空、不能含空白, 且不超过 64 字")
     return sku
 
@@ -144,15 +142,15 @@ def version_of(raw: str | int) -> int:
 
 
 def _text(value: str, label: str, limit: int) -> str:
-    text = value.strip()
-    if not text or len(text) > limit:
+    text = fields.text(value, limit)
+    if text is None:
         raise ItemRejected(ItemCode.TEXT_INVALID, f"{label}不能为空, 且不超过 {limit} 字")
     return text
 
 
 def _fen(value: Decimal | str, label: str) -> int:
     try:
-        return parse_fen(value, allow_zero=False)
+        return fields.price_fen(value)
     except DomainError as error:
         raise ItemRejected(ItemCode.PRICE_INVALID, f"{label}: {error.message}") from None
 
@@ -176,9 +174,9 @@ def _specs(specs: Sequence[Spec]) -> list[dict[str, object]]:
 
 
 def _gtin(raw: str | None) -> str | None:
-    if raw is None or not raw.strip():
+    gtin = fields.optional_code(raw)
+    if gtin is None:
         return None
-    gtin = raw.strip()
     if not codes.gtin_is_valid(gtin):
         raise ItemRejected(ItemCode.GTIN_INVALID, f"商品条码校验失败: {gtin[:20]}")
     return gtin
@@ -189,8 +187,8 @@ def stock_of(lines: Sequence[RegionStock]) -> dict[str, int]:
         raise ItemRejected(ItemCode.STOCK_INVALID, f"分区库存最多 {MAX_REGIONS} 个区域")
     stock: dict[str, int] = {}
     for line in lines:
-        if not 0 <= line.quantity <= MAX_STOCK:
-            raise ItemRejected(ItemCode.STOCK_INVALID, f"库存须在 0 到 {MAX_STOCK} 之间")
+        if not fields.stock_in_range(line.quantity):
+            raise ItemRejected(ItemCode.STOCK_INVALID, f"库存须在 0 到 {fields.MAX_STOCK} 之间")
         if not (len(line.region_code) == 6 and line.region_code.isdigit()):
             raise ItemRejected(ItemCode.REGION_UNKNOWN, f"行政区划代码无效: {line.region_code}")
         stock[line.region_code] = stock.get(line.region_code, 0) + line.quantity

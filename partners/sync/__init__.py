@@ -1,0 +1,2 @@
+"""A partner's catalogue sync: items checked (`items`), judged against what we hold (`state`,
+`terms`) and applied in bulk (`batch`)."""
