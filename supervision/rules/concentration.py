@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, func, literal, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import SHANGHAI
@@ -24,6 +24,7 @@ from marketplace.models import Category, Offer, OfferDeliveryRegion, OfferStatus
 from orders.models import Order, OrderLine, OrderState
 from supervision.errors import SupervisionError, SupervisionErrorCode
 from supervision.models import SubjectType
+from supervision.rules.category_groups import category_prefix, regions_by_prefix_length
 from supervision.rules.prices import percent, yuan
 from supervision.settings import RuleBook, RuleConfig
 from supervision.warnings import Finding
@@ -234,26 +235,11 @@ async def load_spend(
     start, end = quarter.bounds()
     where = [Order.state.not_in(NOT_SPEND), Order.placed_at >= start, Order.placed_at < end]
     rows: list[_Row] = []
-    for length, region_codes in (await _regions_by_prefix_length(session, book, where)).items():
+    for length, region_codes in (
+        await regions_by_prefix_length(session, book, RULE, where)
+    ).items():
         rows += await _supplier_spends(session, where, length, region_codes)
     return _grouped(rows, quarter)
-
-
-async def _regions_by_prefix_length(
-    session: AsyncSession, book: RuleBook, where: list[ColumnElement[bool]]
-) -> dict[int, list[str]]:
-    query = (
-        select(Organisation.region_code)
-        .join(Order, Order.purchaser_id == Organisation.id)
-        .where(*where)
-        .distinct()
-    )
-    by_length: dict[int, list[str]] = defaultdict(list)
-    for code in await session.scalars(query):
-        config = book.config(RULE, code)
-        if config.enabled:
-            by_length[config.number("category_prefix_length")].append(code)
-    return by_length
 
 
 @dataclass(frozen=True)
@@ -267,8 +253,7 @@ class _Row:
 async def _supplier_spends(
     session: AsyncSession, where: list[ColumnElement[bool]], length: int, region_codes: list[str]
 ) -> list[_Row]:
-    # Inlined, so that PostgreSQL sees the same expression in SELECT and GROUP BY.
-    prefix = func.substr(OrderLine.category_code, _inline(1), _inline(length)).label("prefix")
+    prefix = category_prefix(length).label("prefix")
     order_keys = (Order.purchaser_id, Organisation.region_code, Order.supplier_id, prefix)
     per_order = (
         select(*order_keys, Order.number, func.sum(OrderLine.amount_fen).label("amount_fen"))
@@ -294,10 +279,6 @@ async def _supplier_spends(
 
 def _sorted(numbers: str) -> tuple[str, ...]:
     return tuple(sorted(numbers.split(",")))
-
-
-def _inline(value: int) -> ColumnElement[int]:
-    return literal(value, Integer, literal_execute=True)
 
 
 def _grouped(rows: Iterable[_Row], quarter: Quarter) -> list[CategorySpend]:

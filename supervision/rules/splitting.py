@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Integer, func, literal, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.clock import SHANGHAI
@@ -26,6 +26,7 @@ from identity.models import Organisation
 from marketplace.policy import policy_for
 from orders.models import Order, OrderLine, OrderState, PurchasePlan
 from supervision.models import SubjectType
+from supervision.rules.category_groups import category_prefix, regions_by_prefix_length
 from supervision.rules.prices import percent, yuan
 from supervision.settings import RuleBook, RuleConfig
 from supervision.warnings import Finding
@@ -243,7 +244,9 @@ async def load_groups(
     prefix in SQL; units in regions where the rule is off are left out."""
     where = _live_in_year(fiscal_year, purchaser_ids)
     spends: list[_Spend] = []
-    for length, region_codes in (await _regions_by_prefix_length(session, book, where)).items():
+    for length, region_codes in (
+        await regions_by_prefix_length(session, book, RULE, where)
+    ).items():
         spends += await _order_spends(session, where, length, region_codes)
     limits = {
         code: (await policy_for(session, code)).direct_purchase_limit_fen
@@ -265,23 +268,6 @@ def _live_in_year(
     return where
 
 
-async def _regions_by_prefix_length(
-    session: AsyncSession, book: RuleBook, where: list[ColumnElement[bool]]
-) -> dict[int, list[str]]:
-    query = (
-        select(Organisation.region_code)
-        .join(Order, Order.purchaser_id == Organisation.id)
-        .where(*where)
-        .distinct()
-    )
-    by_length: dict[int, list[str]] = defaultdict(list)
-    for code in await session.scalars(query):
-        config = book.config(RULE, code)
-        if config.enabled:
-            by_length[config.number("category_prefix_length")].append(code)
-    return by_length
-
-
 @dataclass(frozen=True)
 class _Spend:
     purchaser_id: int
@@ -294,8 +280,7 @@ class _Spend:
 async def _order_spends(
     session: AsyncSession, where: list[ColumnElement[bool]], length: int, region_codes: list[str]
 ) -> list[_Spend]:
-    # Inlined, so that PostgreSQL sees the same expression in SELECT and GROUP BY.
-    prefix = func.substr(OrderLine.category_code, _inline(1), _inline(length))
+    prefix = category_prefix(length)
     keys = (
         Order.purchaser_id,
         Organisation.region_code,
@@ -318,10 +303,6 @@ async def _order_spends(
         _Spend(unit, region, item, code, OrderSpend(id_, number, at, int(amount)))
         for unit, region, item, code, id_, number, at, amount in await session.execute(query)
     ]
-
-
-def _inline(value: int) -> ColumnElement[int]:
-    return literal(value, Integer, literal_execute=True)
 
 
 def _grouped(
