@@ -1,0 +1,61 @@
+import { lazy, Suspense } from 'react';
+import { ApolloProvider } from '@apollo/client';
+import { App as AntApp, ConfigProvider, Spin } from 'antd';
+import zhCN from 'antd/locale/zh_CN';
+import dayjs from 'dayjs';
+import 'dayjs/locale/zh-cn';
+import { BrowserRouter, Route, Routes } from 'react-router-dom';
+import { makeClient } from './lib/apollo';
+import { RequireRole, SessionProvider } from './auth';
+import { Shell } from './Shell';
+
+dayjs.locale('zh-cn');
+
+// Route-level code splitting: each page is its own chunk.
+const LoginPage = lazy(() => import('./pages/LoginPage'));
+const HomePage = lazy(() => import('./pages/HomePage'));
+const SearchPage = lazy(() => import('./pages/SearchPage'));
+const ProductPage = lazy(() => import('./pages/ProductPage'));
+const ComparePage = lazy(() => import('./pages/ComparePage'));
+const CartPage = lazy(() => import('./pages/CartPage'));
+const CheckoutPage = lazy(() => import('./pages/CheckoutPage'));
+const OrdersPage = lazy(() => import('./pages/OrdersPage'));
+const OrderPage = lazy(() => import('./pages/OrderPage'));
+const PlansPage = lazy(() => import('./pages/PlansPage'));
+const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
+
+const client = makeClient();
+
+const purchaser = (page: JSX.Element) => <RequireRole roles={['PURCHASER']}>{page}</RequireRole>;
+
+export function App() {
+  return (
+    <ConfigProvider locale={zhCN} theme={{ token: { colorPrimary: '#c8161d', borderRadius: 4 } }}>
+      <AntApp>
+        <ApolloProvider client={client}>
+          <SessionProvider>
+            <BrowserRouter>
+              <Suspense fallback={<Spin style={{ display: 'block', margin: 80 }} />}>
+                <Routes>
+                  <Route path="/login" element={<LoginPage />} />
+                  <Route element={<Shell />}>
+                    <Route path="/" element={purchaser(<HomePage />)} />
+                    <Route path="/search" element={purchaser(<SearchPage />)} />
+                    <Route path="/products/:id" element={purchaser(<ProductPage />)} />
+                    <Route path="/compare" element={purchaser(<ComparePage />)} />
+                    <Route path="/cart" element={purchaser(<CartPage />)} />
+                    <Route path="/checkout" element={purchaser(<CheckoutPage />)} />
+                    <Route path="/orders" element={purchaser(<OrdersPage />)} />
+                    <Route path="/orders/:id" element={purchaser(<OrderPage />)} />
+                    <Route path="/plans" element={purchaser(<PlansPage />)} />
+                    <Route path="*" element={<NotFoundPage />} />
+                  </Route>
+                </Routes>
+              </Suspense>
+            </BrowserRouter>
+          </SessionProvider>
+        </ApolloProvider>
+      </AntApp>
+    </ConfigProvider>
+  );
+}
