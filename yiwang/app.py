@@ -4,6 +4,7 @@ import re
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from sqlalchemy import text
 from starlette.applications import Starlette
@@ -27,6 +28,7 @@ from orders.stripe_gateway import StripeGateway
 from search.factory import make_search_index
 from search.port import SearchIndex
 from yiwang import background
+from yiwang.spa import WEB_DIST, graphiql_page, spa_routes
 
 log = logging.getLogger("yiwang.api")
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -61,6 +63,7 @@ def create_app(
     clock: Clock | None = None,
     db: Database | None = None,
     payment_gateway: PaymentGateway | None = None,
+    web_dist: Path = WEB_DIST,
 ) -> Starlette:
     """The whole mall as one ASGI app. Tests pass their own clock, database and gateway."""
     settings.require_signing_key()
@@ -94,7 +97,7 @@ def create_app(
             if db is None:
                 await database.dispose()
 
-    graphql = _LazyGraphQL(settings, clock, gateway)
+    graphql = _LazyGraphQL(settings, clock, gateway, graphiql_page(web_dist))
     if db is not None:
         indexes["index"] = make_search_index(settings, db)
         graphql.bind(db, indexes["index"])
@@ -152,6 +155,7 @@ def create_app(
                 methods=["POST"],
             ),
             Mount(MEDIA_PATH, app=MediaFiles(settings.media_dir), name="media"),
+            *spa_routes(web_dist),  # last: its history fallback answers any other page
         ],
         lifespan=lifespan,
     )
@@ -162,10 +166,17 @@ def create_app(
 class _LazyGraphQL:
     """The GraphQL endpoint, wired to the database once the lifespan has made it."""
 
-    def __init__(self, settings: Settings, clock: Clock, gateway: PaymentGateway | None) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        clock: Clock,
+        gateway: PaymentGateway | None,
+        graphiql_html: str | None,
+    ) -> None:
         self._settings = settings
         self._clock = clock
         self._gateway = gateway
+        self._graphiql_html = graphiql_html
         self._schema = build_schema(settings)
         self._view: YiwangGraphQL | None = None
 
@@ -177,6 +188,7 @@ class _LazyGraphQL:
             clock=self._clock,
             payment_gateway=self._gateway,
             index=index,
+            graphiql_html=self._graphiql_html,
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
