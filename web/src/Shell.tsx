@@ -57,7 +57,7 @@ export function Shell() {
             label:
               item.path === '/cart' ? (
                 <Link to="/cart">
-                  <Badge count={data?.cart.lineCount ?? 0} size="small" offset={[8, -2]} color="#faad14">
+                  <Badge count={data?.cart.lineCount ?? 0} size="small" offset={[8, -2]} color="#ad2102">
                     <span style={{ color: 'inherit' }}>购物车</span>
                   </Badge>
                 </Link>

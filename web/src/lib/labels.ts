@@ -16,6 +16,8 @@ export const POLICY_TAG: Record<string, string> = {
   DISABLED_WELFARE: '残疾人福利单位',
   PRISON: '监狱企业',
   POVERTY_832: '832 扶贫',
+  LOCAL_PRODUCE: '本地特产',
+  CRAFTS: '传统工艺',
 };
 
 export const PAYMENT_STATUS: Record<string, string> = {

@@ -32,15 +32,16 @@ export default function ComparePage() {
   return (
     <>
       <Typography.Title level={1} style={{ fontSize: 20 }}>商品对比</Typography.Title>
+      {/* A scrolling wrapper, not the table's scroll.x: its hidden measure row would copy the header's links. */}
+      <div style={{ overflowX: 'auto' }}>
       <Table
         rowKey="key"
         pagination={false}
-        scroll={{ x: 600 }}
         dataSource={rows}
         data-testid="compare-table"
         rowClassName={(row) => (row.differs ? 'yw-differs' : '')}
         columns={[
-          { title: '参数', dataIndex: 'key', fixed: 'left', width: 120 },
+          { title: '参数', dataIndex: 'key', width: 120 },
           ...products.map((product, index) => ({
             title: (
               <div>
@@ -58,6 +59,7 @@ export default function ComparePage() {
           })),
         ]}
       />
+      </div>
     </>
   );
 }

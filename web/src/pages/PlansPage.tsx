@@ -31,7 +31,7 @@ export default function PlansPage() {
           { title: '已预留', render: (_, p) => <Money value={p.reserved} /> },
           { title: '已使用', render: (_, p) => <Money value={p.consumed} /> },
           { title: '剩余', render: (_, p) => <Money value={p.available} strong /> },
-          { title: '执行进度', render: (_, p) => <Progress percent={usedPercent(p.amount.amount, p.available.amount)} size="small" style={{ width: 120 }} /> },
+          { title: '执行进度', render: (_, p) => <Progress aria-label={`${p.name}执行进度`} percent={usedPercent(p.amount.amount, p.available.amount)} size="small" style={{ width: 120 }} /> },
         ]}
       />
     </>

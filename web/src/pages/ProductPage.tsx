@@ -122,7 +122,7 @@ export default function ProductPage() {
               <Rate disabled allowHalf value={Math.round(Number(row.rating.overall) * 2) / 2} style={{ fontSize: 12 }} /> {row.rating.overall}（{row.rating.ratings}）
             </span>
           ) : '暂无' },
-          { title: '购买', fixed: 'right', render: (_, row) => (
+          { title: '购买', render: (_, row) => (
             <Space>
               <InputNumber aria-label="数量" min={1} max={row.stock} value={quantities[row.offer.id] ?? 1} style={{ width: 64 }}
                 onChange={(value) => setQuantities({ ...quantities, [row.offer.id]: value ?? 1 })} />
