@@ -1,4 +1,5 @@
-import { lazy, Suspense } from 'react';
+import { Suspense } from 'react';
+import { lazyPage } from './lib/lazyPage';
 import { ApolloProvider } from '@apollo/client';
 import { App as AntApp, ConfigProvider, Spin } from 'antd';
 import zhCN from 'antd/locale/zh_CN';
@@ -27,17 +28,17 @@ const THEME = {
 };
 
 // Route-level code splitting: each page is its own chunk.
-const LoginPage = lazy(() => import('./pages/LoginPage'));
-const HomePage = lazy(() => import('./pages/HomePage'));
-const SearchPage = lazy(() => import('./pages/SearchPage'));
-const ProductPage = lazy(() => import('./pages/ProductPage'));
-const ComparePage = lazy(() => import('./pages/ComparePage'));
-const CartPage = lazy(() => import('./pages/CartPage'));
-const CheckoutPage = lazy(() => import('./pages/CheckoutPage'));
-const OrdersPage = lazy(() => import('./pages/OrdersPage'));
-const OrderPage = lazy(() => import('./pages/OrderPage'));
-const PlansPage = lazy(() => import('./pages/PlansPage'));
-const NotFoundPage = lazy(() => import('./pages/NotFoundPage'));
+const LoginPage = lazyPage(() => import('./pages/LoginPage'));
+const HomePage = lazyPage(() => import('./pages/HomePage'));
+const SearchPage = lazyPage(() => import('./pages/SearchPage'));
+const ProductPage = lazyPage(() => import('./pages/ProductPage'));
+const ComparePage = lazyPage(() => import('./pages/ComparePage'));
+const CartPage = lazyPage(() => import('./pages/CartPage'));
+const CheckoutPage = lazyPage(() => import('./pages/CheckoutPage'));
+const OrdersPage = lazyPage(() => import('./pages/OrdersPage'));
+const OrderPage = lazyPage(() => import('./pages/OrderPage'));
+const PlansPage = lazyPage(() => import('./pages/PlansPage'));
+const NotFoundPage = lazyPage(() => import('./pages/NotFoundPage'));
 
 const client = makeClient();
 

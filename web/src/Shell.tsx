@@ -1,6 +1,6 @@
 import { Suspense, useEffect, useState } from 'react';
 import { useApolloClient, useQuery } from '@apollo/client';
-import { Alert, Badge, Button, Input, Layout, Menu, Space, Spin, Typography } from 'antd';
+import { Alert, Badge, Button, Dropdown, Input, Layout, Menu, Space, Spin, Typography } from 'antd';
 import { Link, Outlet, useLocation, useNavigate } from 'react-router-dom';
 import { graphql } from './gql';
 import { useSession } from './auth';
@@ -47,8 +47,14 @@ export function Shell() {
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Header className="yw-header">
         <Link to="/" className="yw-logo">一网 · 政府采购电子卖场</Link>
+        <Dropdown
+          className="yw-show-mobile"
+          menu={{ items: nav.map((item) => ({ key: item.path, label: <Link to={item.path}>{item.label}</Link> })) }}
+        >
+          <Button aria-label="导航菜单" style={{ marginLeft: 'auto' }}>菜单</Button>
+        </Dropdown>
         <Menu
-          className="yw-nav"
+          className="yw-nav yw-hide-mobile"
           theme="dark"
           mode="horizontal"
           selectedKeys={selected.length ? selected : [location.pathname === '/' ? '/' : '']}

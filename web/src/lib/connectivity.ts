@@ -42,3 +42,16 @@ async function probe(): Promise<void> {
   }
   timer = setTimeout(probe, PROBE_MS);
 }
+
+/** Resolves once the server answers again (at once when it is not known to be down). */
+export function whenOnline(): Promise<void> {
+  if (!offline) return Promise.resolve();
+  return new Promise((resolve) => {
+    const stop = onConnectivity((down) => {
+      if (!down) {
+        stop();
+        resolve();
+      }
+    });
+  });
+}
