@@ -10,6 +10,7 @@ export default defineConfig({
     outDir: 'dist',
     emptyOutDir: true,
     chunkSizeWarningLimit: 1500,
+    manifest: true,
     rollupOptions: {
       input: {
         index: resolve(import.meta.dirname, 'index.html'),

@@ -29,6 +29,7 @@ test('purchaser buys, accepts and pays for a desktop computer', async ({ page })
   await click(page.getByTestId('facet-brand').getByRole('checkbox', { name: /联想/ }));
   await expect(page).toHaveURL(/brand=/);
   await expect(page.getByText(/品牌：联想/)).toBeVisible();
+  await expect(page.getByTestId('hit').first()).toBeVisible();
   await review(page, '03-search');
 
   // The first hit from 华信 (the demo `supplier`), then a second product to compare.

@@ -8,7 +8,6 @@ import 'dayjs/locale/zh-cn';
 import { BrowserRouter, Route, Routes } from 'react-router-dom';
 import { makeClient } from './lib/apollo';
 import { RequireRole, SessionProvider } from './auth';
-import { Shell } from './Shell';
 
 dayjs.locale('zh-cn');
 
@@ -28,6 +27,8 @@ const THEME = {
 };
 
 // Route-level code splitting: each page is its own chunk.
+// The shell (menus, badges) is a chunk of its own too: the login page does without it.
+const Shell = lazyPage(() => import('./Shell'));
 const LoginPage = lazyPage(() => import('./pages/LoginPage'));
 const HomePage = lazyPage(() => import('./pages/HomePage'));
 const SearchPage = lazyPage(() => import('./pages/SearchPage'));

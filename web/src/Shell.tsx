@@ -21,7 +21,7 @@ function useOffline(): boolean {
   return offline;
 }
 
-export function Shell() {
+export default function Shell() {
   const session = useSession();
   const offline = useOffline();
   const client = useApolloClient();

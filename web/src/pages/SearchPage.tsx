@@ -34,6 +34,7 @@ const PARAM_OF: Record<string, string> = {
   category: 'category', brand: 'brand', price_band: 'price', policy_tag: 'tag', agreement: 'agreement', hall: 'hall',
 };
 const MULTI = new Set(['brand', 'tag']);
+const NARROW = typeof window !== 'undefined' && window.matchMedia?.('(max-width: 640px)').matches;
 
 export default function SearchPage() {
   const [params, setParams] = useSearchParams();
@@ -103,6 +104,9 @@ export default function SearchPage() {
       </Space>
       <Row gutter={[16, 16]}>
         <Col xs={24} md={6}>
+          {/* On a phone the facets fold away above the results. */}
+          <details className="yw-facets" open={!NARROW}>
+          <summary>筛选条件</summary>
           {(result?.facets ?? []).filter((f) => f.values.length).map((facet) => (
             <Card key={facet.name} size="small" title={label(FACET_NAME, facet.name)} style={{ marginBottom: 12 }} data-testid={`facet-${facet.name}`}>
               {facet.values.slice(0, 12).map((value) => (
@@ -114,6 +118,7 @@ export default function SearchPage() {
               ))}
             </Card>
           ))}
+          </details>
         </Col>
         <Col xs={24} md={18}>
           <Space wrap style={{ marginBottom: 12, justifyContent: 'space-between', width: '100%' }}>
