@@ -66,7 +66,7 @@ export default function OrderPage() {
       </Typography.Title>
       <Row gutter={[24, 16]}>
         <Col xs={24} lg={16}>
-          <Descriptions bordered size="small" column={{ xs: 1, sm: 2 }}>
+          <Descriptions bordered size="small" column={{ xs: 1, sm: 1, md: 2, lg: 2, xl: 2, xxl: 2 }}>
             <Descriptions.Item label="供应商">{order.supplier.name}</Descriptions.Item>
             <Descriptions.Item label="采购单位">{order.purchaser.name}</Descriptions.Item>
             <Descriptions.Item label="订单金额"><Money value={order.total} strong />（{order.totalInWords}）</Descriptions.Item>

@@ -1,6 +1,6 @@
 import { lazy, Suspense, useMemo, useState } from 'react';
 import { useMutation, useQuery } from '@apollo/client';
-import { App, Button, Card, Col, Descriptions, Empty, Image, InputNumber, Rate, Result, Row, Skeleton, Space, Table, Tag, Typography } from 'antd';
+import { App, Button, Card, Col, Descriptions, Empty, Image, InputNumber, List, Rate, Result, Row, Skeleton, Space, Table, Tag, Typography } from 'antd';
 import { useNavigate, useParams } from 'react-router-dom';
 import { graphql } from '../gql';
 import { Money } from '../components/Money';
@@ -11,6 +11,8 @@ import { formatDateTime } from '../lib/dates';
 import { SUPPLIER_SIZE, label } from '../lib/labels';
 
 const PriceChart = lazy(() => import('../components/PriceChart'));
+// On a phone the offers are cards, not a table to scroll sideways.
+const NARROW = typeof window !== 'undefined' && window.matchMedia?.('(max-width: 640px)').matches;
 
 const ProductQuery = graphql(`
   query Product($id: ID!) {
@@ -97,6 +99,28 @@ export default function ProductPage() {
       </Row>
 
       <Typography.Title level={2} style={{ fontSize: 18, marginTop: 24 }}>供应商报价（{comparison.offers.length}）</Typography.Title>
+      {NARROW ? (
+        <List
+          dataSource={comparison.offers}
+          renderItem={(row) => (
+            <List.Item key={row.offer.id} style={{ padding: 0, border: 'none' }}>
+            <Card size="small" style={{ marginBottom: 12, width: '100%' }} data-testid="offer-card"
+              title={<span>{row.supplier.name} {row.lowest && <Tag color="red">最低价</Tag>}</span>}>
+              <div className="yw-price"><Money value={row.offer.price} strong /></div>
+              <div>最高限价 <Money value={row.ceiling} /> · 较限价节省 <Money value={row.savingVsCeiling} /></div>
+              <div>电商价 <Money value={row.offer.marketPrice} /> · 库存 {row.stock}{row.rating ? ` · 评分 ${row.rating.overall}` : ''}</div>
+              <div className="yw-muted">{label(SUPPLIER_SIZE, row.supplier.supplierSize)} · 协议 {row.agreementCode}</div>
+              <PolicyTags tags={row.policyTags} />
+              <Space style={{ marginTop: 8 }}>
+                <InputNumber aria-label="数量" min={1} max={row.stock} value={quantities[row.offer.id] ?? 1} style={{ width: 72 }}
+                  onChange={(value) => setQuantities({ ...quantities, [row.offer.id]: value ?? 1 })} />
+                <Button type="primary" onClick={() => add(row.offer.id)}>加入购物车</Button>
+              </Space>
+            </Card>
+            </List.Item>
+          )}
+        />
+      ) : (
       <Table
         rowKey={(row) => row.offer.id}
         dataSource={comparison.offers}
@@ -131,6 +155,7 @@ export default function ProductPage() {
           ) },
         ]}
       />
+      )}
       {comparison.marketPrices.length > 0 && (
         <Card size="small" title="电商平台价格" style={{ marginTop: 16 }}>
           {comparison.marketPrices.map((m) => (
