@@ -5,7 +5,15 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PACKAGES := yiwang api core identity marketplace orders partners search seed supervision supplier_portal
 
-.PHONY: run test check lint types layers schema schema-check migrations-check audit bench lock clean fonts
+.PHONY: run test test-py test-web test-e2e check lint types layers schema schema-check \
+	migrations-check web web-check chromium audit bench lock clean fonts
+
+# The purchaser SPA (web/, Node.js >= 20 with npm): installed from package-lock.json, built into
+# web/dist when anything it is made from changes.
+WEB_DEPS := web/node_modules/.installed
+WEB_BUILD := web/dist/index.html
+WEB_SOURCES := $(shell find web/src web/public -type f -not -path 'web/src/gql/*' 2>/dev/null) \
+	web/index.html web/graphiql.html web/vite.config.ts web/codegen.ts web/tsconfig.json schema.graphql
 
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,18 +23,46 @@ $(STAMP): requirements.lock pyproject.toml
 	$(PYTHON) tools/fetch_fonts.py
 	touch $(STAMP)
 
-## run: migrate, seed the demo data once, serve with GraphiQL on http://127.0.0.1:8000/graphql
-run: $(STAMP)
+$(WEB_DEPS): web/package.json web/package-lock.json
+	npm ci --prefix web --no-audit --no-fund --loglevel=error
+	touch $(WEB_DEPS)
+
+$(WEB_BUILD): $(WEB_DEPS) $(WEB_SOURCES)
+	npm --prefix web run --silent build
+
+## web: build the SPA into web/dist (only when web/ or schema.graphql changed)
+web: $(WEB_BUILD)
+
+## run: build the SPA, migrate, seed the demo data once, serve the shop on http://127.0.0.1:8000/
+## (GraphiQL at /graphql)
+run: $(STAMP) $(WEB_BUILD)
 	$(BIN)/yiwang migrate
 	$(BIN)/yiwang seed --once
 	YIWANG_DEBUG=$${YIWANG_DEBUG:-1} $(BIN)/yiwang serve
 
-## test: the whole test suite (SQLite by default; YIWANG_TEST_DATABASE_URL for PostgreSQL)
-test: $(STAMP)
+## test: pytest (SQLite by default; YIWANG_TEST_DATABASE_URL for PostgreSQL), Vitest, Playwright
+test: test-py test-web test-e2e
+
+test-py: $(STAMP)
 	$(BIN)/pytest -q
 
+test-web: $(WEB_DEPS)
+	npm --prefix web run --silent codegen
+	npm --prefix web test
+
+## test-e2e: the SPA in Chromium against a real `yiwang serve` on a fresh seeded SQLite database
+test-e2e: $(STAMP) $(WEB_BUILD) chromium
+	npm --prefix web run e2e
+
+chromium:
+	@command -v chromium >/dev/null || (apt-get update && apt-get install -y chromium fonts-noto-cjk)
+
 ## check: what runs before every commit
-check: lint types layers schema-check migrations-check test
+check: lint types layers schema-check migrations-check web-check test
+
+## web-check: the SPA's GraphQL documents and TypeScript still fit schema.graphql
+web-check: $(WEB_DEPS)
+	npm --prefix web run --silent check
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(PACKAGES) tests bench migrations tools
@@ -62,4 +98,4 @@ fonts:
 	$(PYTHON) tools/fetch_fonts.py
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache web/node_modules web/dist web/src/gql

@@ -129,6 +129,7 @@ class YiwangGraphQL(GraphQL[Context, None]):
         clock: Clock,
         payment_gateway: PaymentGateway | None = None,
         index: SearchIndex | None = None,
+        graphiql_html: str | None = None,
     ) -> None:
         super().__init__(
             schema,
@@ -141,6 +142,12 @@ class YiwangGraphQL(GraphQL[Context, None]):
         self._payment_gateway = payment_gateway
         self._index = index
         self._rate_limit = PartnerRateLimit(db, settings)
+        self._graphiql_html = graphiql_html
+
+    @property
+    def graphql_ide_html(self) -> str:
+        """The SPA build's GraphiQL (assets served locally) when there is one."""
+        return self._graphiql_html or super().graphql_ide_html
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":

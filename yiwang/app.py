@@ -2,8 +2,10 @@ import gc
 import logging
 import re
 import uuid
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from functools import partial
+from pathlib import Path
 
 from sqlalchemy import text
 from starlette.applications import Starlette
@@ -26,6 +28,7 @@ from orders.payments import PaymentGateway
 from orders.stripe_gateway import StripeGateway
 from search.factory import make_search_index
 from yiwang import background
+from yiwang.spa import WEB_DIST, graphiql_page, spa_routes
 
 log = logging.getLogger("yiwang.api")
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
@@ -60,31 +63,25 @@ def create_app(
     clock: Clock | None = None,
     db: Database | None = None,
     payment_gateway: PaymentGateway | None = None,
+    web_dist: Path = WEB_DIST,
 ) -> Starlette:
     """The whole mall as one ASGI app. Tests pass their own clock, database and gateway."""
     settings.require_signing_key()
     clock = clock or SystemClock()
     gateway = payment_gateway or _stripe_gateway(settings)
-    schema = build_schema(settings)
-
-    def wire(app: Starlette, database: Database) -> None:
-        """Put the database, the search index and the GraphQL view on `app.state`."""
-        state = app.state
-        state.db = database
-        state.index = getattr(state, "index", None) or make_search_index(settings, database)
-        state.graphql = YiwangGraphQL(
-            schema,
-            db=database,
-            settings=settings,
-            clock=clock,
-            payment_gateway=gateway,
-            index=state.index,
-        )
+    view = partial(
+        YiwangGraphQL,
+        build_schema(settings),
+        settings=settings,
+        clock=clock,
+        payment_gateway=gateway,
+        graphiql_html=graphiql_page(web_dist),
+    )
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         database = db or Database(settings.database_url)
-        wire(app, database)
+        _wire(app, database, settings, view)
         tasks = background.start(database, app.state.index, settings=settings, clock=clock)
         # Everything built so far lives as long as the process: keep the collector off it, so
         # full collections stay short (they showed as 70-80 ms tail-latency spikes).
@@ -97,51 +94,16 @@ def create_app(
                 await database.dispose()
 
     def database() -> Database:
-        found: Database | None = getattr(app.state, "db", None)
-        if found is None:
-            raise RuntimeError("the database is used before the app's lifespan started")
-        return found
-
-    graphql = _GraphQLOnState()
-
-    async def healthz(_: Request) -> JSONResponse:
-        return JSONResponse({"status": "ok"})
-
-    async def readyz(request: Request) -> JSONResponse:
-        state = request.app.state
-        database: Database | None = getattr(state, "db", None)
-        if database is None:
-            return JSONResponse({"status": "starting"}, status_code=503)
-        try:
-            async with database.reader() as session:
-                await session.execute(text("SELECT 1"))
-        except Exception as error:  # noqa: BLE001 — any failure means "not ready", reported as such
-            log.warning("readiness check failed: %s", error)
-            return JSONResponse(
-                {"status": "unavailable", "database": "unreachable"}, status_code=503
-            )
-        lags = await backlog(database, background.consumers(database, state.index, clock=clock))
-        return JSONResponse(
-            {
-                "status": "ok",
-                "database": "ok",
-                "consumers": {
-                    lag.consumer: {
-                        "pendingEvents": lag.pending,
-                        "lagSeconds": round(lag.seconds(clock.now()), 3),
-                    }
-                    for lag in lags
-                },
-            }
-        )
+        return _database(app)
 
     app = Starlette(
         debug=settings.debug,
         routes=[
-            Route("/graphql", graphql),
-            WebSocketRoute("/graphql", graphql),  # subscriptions over graphql-transport-ws
-            Route("/healthz", healthz),
-            Route("/readyz", readyz),
+            Route("/graphql", _GraphQLOnState()),
+            # subscriptions over graphql-transport-ws
+            WebSocketRoute("/graphql", _GraphQLOnState()),
+            Route("/healthz", _healthz),
+            Route("/readyz", _readyz),
             Route(TEMPLATE_PATH, template_download),
             Route(
                 CONTRACT_PATH,
@@ -157,14 +119,60 @@ def create_app(
                 methods=["POST"],
             ),
             Mount(MEDIA_PATH, app=MediaFiles(settings.media_dir), name="media"),
+            *spa_routes(web_dist),  # last: its history fallback answers any other page
         ],
         lifespan=lifespan,
     )
+    app.state.clock = clock
     if db is not None:
         # A test's own database: usable without running the lifespan.
-        wire(app, db)
+        _wire(app, db, settings, view)
     app.add_middleware(RequestIdMiddleware)
     return app
+
+
+def _wire(
+    app: Starlette, database: Database, settings: Settings, view: Callable[..., YiwangGraphQL]
+) -> None:
+    """Put the database, the search index and the GraphQL view on `app.state`."""
+    state = app.state
+    state.db = database
+    state.index = getattr(state, "index", None) or make_search_index(settings, database)
+    state.graphql = view(db=database, index=state.index)
+
+
+def _database(app: Starlette) -> Database:
+    found: Database | None = getattr(app.state, "db", None)
+    if found is None:
+        raise RuntimeError("the database is used before the app's lifespan started")
+    return found
+
+
+async def _healthz(_: Request) -> JSONResponse:
+    return JSONResponse({"status": "ok"})
+
+
+async def _readyz(request: Request) -> JSONResponse:
+    state = request.app.state
+    database: Database | None = getattr(state, "db", None)
+    if database is None:
+        return JSONResponse({"status": "starting"}, status_code=503)
+    try:
+        async with database.reader() as session:
+            await session.execute(text("SELECT 1"))
+    except Exception as error:  # noqa: BLE001 — any failure means "not ready", reported as such
+        log.warning("readiness check failed: %s", error)
+        return JSONResponse({"status": "unavailable", "database": "unreachable"}, status_code=503)
+    clock: Clock = state.clock
+    lags = await backlog(database, background.consumers(database, state.index, clock=clock))
+    consumers = {
+        lag.consumer: {
+            "pendingEvents": lag.pending,
+            "lagSeconds": round(lag.seconds(clock.now()), 3),
+        }
+        for lag in lags
+    }
+    return JSONResponse({"status": "ok", "database": "ok", "consumers": consumers})
 
 
 class _GraphQLOnState:
