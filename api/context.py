@@ -8,8 +8,9 @@ from core.clock import Clock
 from core.db import Database
 from core.principal import Actor, Principal
 from core.settings import Settings
-from identity import secrets
+from identity import accounts, secrets
 from identity import service as identity
+from identity.errors import IdentityError, IdentityErrorCode
 from orders.payments import PaymentGateway
 from search.port import SearchIndex
 
@@ -70,9 +71,15 @@ class Context:
     async def _principal(self) -> Principal | None:
         credentials = self._credentials()
         if credentials.bearer_token:
-            return secrets.read_access_token(
+            principal = secrets.read_access_token(
                 credentials.bearer_token, key=self.settings.signing_key, now=self.clock.now()
             )
+            async with self.db.reader() as session:
+                if not await accounts.session_is_current(session, principal):
+                    raise IdentityError(
+                        IdentityErrorCode.TOKEN_INVALID, "账号已停用或密码已修改, 请重新登录"
+                    )
+            return principal
         if credentials.api_key:
             async with self.db.unit_of_work() as session:
                 return await identity.authenticate_api_key(

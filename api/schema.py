@@ -19,6 +19,7 @@ from api.catalogue.policy import PolicyMutation, PolicyQuery
 from api.catalogue.queries import CatalogueQuery
 from api.context import Info
 from api.error_shaping import ShapedErrorsSchema
+from api.identity.accounts import AccountMutation, AccountQuery
 from api.identity.api_keys import ApiKeyMutation, ApiKeyQuery
 from api.identity.mutations import IdentityMutation
 from api.identity.queries import IdentityQuery
@@ -48,6 +49,7 @@ from core.settings import Settings
 @strawberry.type
 class Query(
     IdentityQuery,
+    AccountQuery,
     CatalogueQuery,
     HallQuery,
     AgreementQuery,
@@ -73,6 +75,7 @@ class Query(
 @strawberry.type
 class Mutation(
     IdentityMutation,
+    AccountMutation,
     CatalogueMutation,
     AgreementMutation,
     ImageMutation,

@@ -27,6 +27,8 @@ class Principal:
     api_key_id: int | None = None
     # What an API key may do ("catalogue", "orders"); a signed-in user is limited by role alone.
     scopes: frozenset[str] = frozenset()
+    # The user's token epoch when the access token was issued (identity.accounts).
+    token_epoch: int = 0
 
     def require_role(self, *roles: Role) -> None:
         if self.role not in roles:

@@ -1,7 +1,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, BigId, IdMixin, Json, enum_column
@@ -62,10 +62,47 @@ class User(IdMixin, Base):
     role: Mapped[Role] = mapped_column(enum_column(Role, "role", length=32))
     password_hash: Mapped[str] = mapped_column(String(256))
     is_active: Mapped[bool] = mapped_column(default=True)
+    # May invite users into its organisation and disable them (单位管理员).
+    is_admin: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # Raised when the user is disabled or changes password: access tokens of an older epoch stop
+    # working at once, not when they expire.
+    token_epoch: Mapped[int] = mapped_column(default=0, server_default="0")
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+
+
+class Invitation(IdMixin, Base):
+    """A single-use, expiring link to join an organisation with a role; only its digest is kept."""
+
+    __tablename__ = "user_invitation"
+
+    organisation_id: Mapped[int] = mapped_column(BigId, ForeignKey("organisation.id"), index=True)
+    role: Mapped[Role] = mapped_column(enum_column(Role, "role", length=32))
+    is_admin: Mapped[bool] = mapped_column(default=False)
+    display_name: Mapped[str] = mapped_column(String(64))
+    contact: Mapped[str | None] = mapped_column(String(128))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_user_id: Mapped[int | None] = mapped_column(BigId)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    accepted_at: Mapped[datetime | None]
+    accepted_user_id: Mapped[int | None] = mapped_column(BigId)
+    revoked_at: Mapped[datetime | None]
+
+
+class PasswordReset(IdMixin, Base):
+    """A single-use, expiring link to set a new password; only its digest is kept."""
+
+    __tablename__ = "password_reset"
+
+    user_id: Mapped[int] = mapped_column(BigId, ForeignKey("user_account.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_by_user_id: Mapped[int | None] = mapped_column(BigId)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
 
 
 class RefreshToken(IdMixin, Base):

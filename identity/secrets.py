@@ -59,6 +59,7 @@ def issue_access_token(
         "org": principal.organisation_id,
         "role": principal.role.value,
         "region": principal.region_code,
+        "ep": principal.token_epoch,
         "iat": int(now.timestamp()),
         "exp": int(expires.timestamp()),
     }
@@ -90,6 +91,7 @@ def read_access_token(token: str, *, key: str, now: datetime) -> Principal:
             organisation_id=int(claims["org"]),
             role=Role(claims["role"]),
             region_code=str(claims["region"]),
+            token_epoch=int(claims.get("ep", 0)),
         )
-    except (KeyError, ValueError):
+    except (KeyError, ValueError, TypeError):
         raise IdentityError(IdentityErrorCode.TOKEN_INVALID, "登录凭证无效") from None

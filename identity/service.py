@@ -92,6 +92,7 @@ def principal_of(user: User, organisation: Organisation) -> Principal:
         organisation_id=organisation.id,
         role=user.role,
         region_code=organisation.region_code,
+        token_epoch=user.token_epoch,
     )
 
 
@@ -201,7 +202,7 @@ async def refresh_tokens(
     if stored is None or stored.expires_at <= now:
         return IdentityError(IdentityErrorCode.TOKEN_INVALID, "刷新凭证无效或已过期, 请重新登录")
     if stored.revoked_at is not None:
-        await _revoke_all(session, stored.user_id, now)
+        await revoke_refresh_tokens(session, stored.user_id, now)
         write_audit(
             session,
             actor,
@@ -220,7 +221,7 @@ async def refresh_tokens(
     return await _issue_pair(session, user, organisation, policy=policy, now=now)
 
 
-async def _revoke_all(session: AsyncSession, user_id: int, now: datetime) -> None:
+async def revoke_refresh_tokens(session: AsyncSession, user_id: int, now: datetime) -> None:
     await session.execute(
         update(RefreshToken)
         .where(RefreshToken.user_id == user_id, RefreshToken.revoked_at.is_(None))

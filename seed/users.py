@@ -63,6 +63,8 @@ def _row(user: DemoUser, index: int, password_hash: str, organisation_ids: dict[
         "role": user.role,
         "password_hash": password_hash,
         "is_active": True,
+        # Each demo user is alone in its organisation, so it is also the administrator.
+        "is_admin": True,
         "failed_logins": 0,
         "locked_until": None,
         "last_login_at": None,

@@ -92,7 +92,12 @@ class Member:
 
 
 async def member(
-    db: Database, role: Role, *, organisation: Organisation | None = None, region: str = "331102"
+    db: Database,
+    role: Role,
+    *,
+    organisation: Organisation | None = None,
+    region: str = "331102",
+    admin: bool = False,
 ) -> Member:
     org = organisation or await organisation_for(db, role, region)
     user = User(
@@ -101,6 +106,7 @@ async def member(
         display_name="测试用户",
         role=role,
         password_hash=password_hash(),
+        is_admin=admin,
         created_at=T0,
     )
     async with db.unit_of_work() as s:
