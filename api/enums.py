@@ -8,7 +8,7 @@ registration would then clash."""
 import strawberry
 
 from core.principal import Role
-from identity.models import BlacklistKind, OrganisationKind, SupplierSize
+from identity.models import ApplicationStatus, BlacklistKind, OrganisationKind, SupplierSize
 from marketplace.agreements.models import (
     AgreementKind,
     AgreementStatus,
@@ -50,6 +50,9 @@ strawberry.enum(UpgradeStatus, description="Where an upgrade proposal stands.")
 strawberry.enum(OfferStatus, description="Whether buyers can see and order the offer.")
 strawberry.enum(SpecKind, description="How a spec value is to be read.")
 strawberry.enum(ProductSort, description="Orderings of the product list.")
+strawberry.enum(
+    ApplicationStatus, description="A supplier registration: pending, approved, rejected."
+)
 strawberry.enum(Role, description="What a user may do.")
 strawberry.enum(OrganisationKind, description="The five kinds of organisation.")
 strawberry.enum(

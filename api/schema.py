@@ -23,6 +23,7 @@ from api.identity.accounts import AccountMutation, AccountQuery
 from api.identity.api_keys import ApiKeyMutation, ApiKeyQuery
 from api.identity.mutations import IdentityMutation
 from api.identity.queries import IdentityQuery
+from api.identity.registration import RegistrationMutation, RegistrationQuery
 from api.orders.mutations import OrdersMutation
 from api.orders.queries import OrdersQuery
 from api.partners.catalogue import PartnerCatalogueMutation, PartnerCatalogueQuery
@@ -50,6 +51,7 @@ from core.settings import Settings
 class Query(
     IdentityQuery,
     AccountQuery,
+    RegistrationQuery,
     CatalogueQuery,
     HallQuery,
     AgreementQuery,
@@ -76,6 +78,7 @@ class Query(
 class Mutation(
     IdentityMutation,
     AccountMutation,
+    RegistrationMutation,
     CatalogueMutation,
     AgreementMutation,
     ImageMutation,

@@ -1,7 +1,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import ForeignKey, Index, String, false
+from sqlalchemy import ForeignKey, Index, String, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, BigId, IdMixin, Json, enum_column
@@ -103,6 +103,51 @@ class PasswordReset(IdMixin, Base):
     created_at: Mapped[datetime]
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+
+
+class ApplicationStatus(StrEnum):
+    PENDING = "PENDING"
+    APPROVED = "APPROVED"
+    REJECTED = "REJECTED"
+
+
+class SupplierApplication(IdMixin, Base):
+    """A supplier's own registration (供应商注册), approved once for the whole province."""
+
+    __tablename__ = "supplier_application"
+    __table_args__ = (
+        # One open application per credit code; decided ones stay as history.
+        Index(
+            "uq_supplier_application_pending_code",
+            "credit_code",
+            unique=True,
+            sqlite_where=text("status = 'PENDING'"),
+            postgresql_where=text("status = 'PENDING'"),
+        ),
+    )
+
+    credit_code: Mapped[str] = mapped_column(String(18), index=True)
+    name: Mapped[str] = mapped_column(String(128))
+    region_code: Mapped[str] = mapped_column(ForeignKey("region.code"))
+    supplier_size: Mapped[SupplierSize] = mapped_column(
+        enum_column(SupplierSize, "supplier_size", length=32)
+    )
+    is_disabled_welfare: Mapped[bool] = mapped_column(default=False)
+    is_prison_enterprise: Mapped[bool] = mapped_column(default=False)
+    contact_name: Mapped[str] = mapped_column(String(64))
+    contact_phone: Mapped[str] = mapped_column(String(32))
+    contact_email: Mapped[str | None] = mapped_column(String(128))
+    address: Mapped[str | None] = mapped_column(String(256))
+    # The business licence picture (营业执照), an image kept by the marketplace's image store.
+    licence_image_id: Mapped[int] = mapped_column(BigId)
+    status: Mapped[ApplicationStatus] = mapped_column(
+        enum_column(ApplicationStatus, "application_status", length=16)
+    )
+    submitted_at: Mapped[datetime]
+    decided_at: Mapped[datetime | None]
+    decided_by_user_id: Mapped[int | None] = mapped_column(BigId)
+    decision_reason: Mapped[str | None] = mapped_column(String(500))
+    organisation_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("organisation.id"))
 
 
 class RefreshToken(IdMixin, Base):

@@ -282,11 +282,16 @@ async def _checked_credit_code(session: AsyncSession, draft: OrganisationDraft) 
                 IdentityErrorCode.INVALID_CREDIT_CODE, "统一社会信用代码必填", field="creditCode"
             )
         return None
-    code = uscc.normalise(draft.credit_code)
+    return await unregistered_credit_code(session, draft.credit_code)
+
+
+async def unregistered_credit_code(session: AsyncSession, raw: str) -> str:
+    """The normalised code, if its check character holds and no organisation has it yet."""
+    code = uscc.normalise(raw)
     if not uscc.is_valid(code):
         raise IdentityError(
             IdentityErrorCode.INVALID_CREDIT_CODE,
-            f"统一社会信用代码无效 (校验位不符或格式错误): {draft.credit_code}",
+            f"统一社会信用代码无效 (校验位不符或格式错误): {raw}",
             field="creditCode",
         )
     if await session.scalar(select(Organisation.id).where(Organisation.credit_code == code)):

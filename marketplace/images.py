@@ -39,6 +39,31 @@ async def store_image(
     the next identical upload reuses (ADR 11).
     """
     principal = actor.require(*UPLOADERS)
+    return await _keep(session, data, principal.organisation_id, actor, clock, media_dir, limits)
+
+
+async def store_registration_image(
+    session: AsyncSession,
+    data: bytes,
+    *,
+    actor: Actor,
+    clock: Clock,
+    media_dir: Path,
+    limits: ImageLimits,
+) -> Image:
+    """A document sent with a self-registration (营业执照), before its organisation exists."""
+    return await _keep(session, data, None, actor, clock, media_dir, limits)
+
+
+async def _keep(
+    session: AsyncSession,
+    data: bytes,
+    organisation_id: int | None,
+    actor: Actor,
+    clock: Clock,
+    media_dir: Path,
+    limits: ImageLimits,
+) -> Image:
     # Pillow's work is CPU-bound and the disk blocks: both run off the event loop, and before
     # the transaction's first statement, so no connection (nor SQLite's write lock) waits on them.
     processed = await asyncio.to_thread(process_image, data, limits)
@@ -52,7 +77,7 @@ async def store_image(
         width=processed.width,
         height=processed.height,
         byte_size=len(processed.original),
-        uploaded_by_organisation_id=principal.organisation_id,
+        uploaded_by_organisation_id=organisation_id,
         created_at=clock.now(),
     )
     session.add(image)
@@ -65,7 +90,7 @@ async def store_image(
             format=image.format.value,
             width=image.width,
             height=image.height,
-            organisation_id=principal.organisation_id,
+            organisation_id=organisation_id,
         ),
         clock=clock,
     )

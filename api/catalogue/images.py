@@ -85,7 +85,7 @@ class ImageMutation:
         upload: object = file  # the scalar lets any JSON value through; check what came
 
         async def action(session: AsyncSession, actor: Actor) -> models.Image:
-            data = await _read_capped(upload, ctx.settings.max_image_bytes)
+            data = await read_capped(upload, ctx.settings.max_image_bytes)
             return await images.store_image(
                 session,
                 data,
@@ -102,10 +102,10 @@ class ImageMutation:
         )
 
 
-async def _read_capped(upload: object, limit: int) -> bytes:
+async def read_capped(upload: object, limit: int, *, field: str = "file") -> bytes:
     """One byte past the limit is enough for the domain to refuse the file by its size."""
     if not isinstance(upload, UploadFile):
-        raise InvalidInput("请以 multipart 请求上传图片文件", field="file")
+        raise InvalidInput("请以 multipart 请求上传图片文件", field=field)
     return await upload.read(limit + 1)
 
 

@@ -2,6 +2,7 @@
 
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import Any
 
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -9,11 +10,10 @@ from strawberry import relay
 
 from api.context import Info
 from api.errors import UserError
-from api.identity.types import Role
-from api.mutations import decode_id, perform
+from api.mutations import Outcome, Parsed, decode_id, perform, run_mutation
 from core.db import Database
 from core.errors import DomainError, NotFound
-from core.principal import Actor
+from core.principal import Actor, Role
 from identity import accounts, models
 
 
@@ -22,7 +22,7 @@ class Member:
     id: strawberry.ID
     username: str
     display_name: str
-    role: Role  # type: ignore[valid-type]
+    role: Role
     is_admin: bool = strawberry.field(description="单位管理员: invites and disables users.")
     is_active: bool
     last_login_at: datetime | None
@@ -44,7 +44,7 @@ class Member:
 class Invitation:
     id: strawberry.ID
     display_name: str
-    role: Role  # type: ignore[valid-type]
+    role: Role
     is_admin: bool
     contact: str | None
     expires_at: datetime
@@ -70,7 +70,7 @@ class OrganisationMembers:
 @strawberry.input
 class InviteUserInput:
     organisation_id: relay.GlobalID
-    role: Role  # type: ignore[valid-type]
+    role: Role
     display_name: str
     contact: str | None = strawberry.field(
         default=None, description="Where the link is sent: a phone number or an e-mail address."
@@ -138,10 +138,15 @@ class InvitationPayload:
 DatabaseWork = Callable[[Database, Actor], Awaitable[models.User]]
 
 
-def _plain_id(raw: strawberry.ID, what: str, field: str) -> int:
-    if not str(raw).isdigit():
-        raise NotFound(what, raw, field=field)
-    return int(raw)
+def _plain_id(what: str, field: str) -> Callable[[Any], int]:
+    """A parser for a plain numeric ID; anything else names nothing that exists."""
+
+    def parse(raw: Any) -> int:
+        if not str(raw).isdigit():
+            raise NotFound(what, raw, field=field)
+        return int(raw)
+
+    return parse
 
 
 async def _outside_a_transaction(info: Info, work: DatabaseWork) -> AccountPayload:
@@ -202,14 +207,14 @@ class AccountMutation:
 
     @strawberry.mutation(description="Withdraw an invitation not yet accepted.")
     async def revoke_invitation(self, info: Info, id: strawberry.ID) -> InvitationPayload:
-        async def action(session: AsyncSession, actor: Actor) -> models.Invitation:
-            return await accounts.revoke_invitation(
-                session, _plain_id(id, "邀请", "id"), actor=actor, clock=info.context.clock
-            )
-
-        outcome = await perform(info, action)
-        invitation = Invitation.from_model(outcome.value) if outcome.value else None
-        return InvitationPayload(invitation=invitation, errors=outcome.errors)
+        return await run_mutation(
+            info,
+            accounts.revoke_invitation,
+            Parsed(_plain_id("邀请", "id"), id),
+            payload=lambda o: InvitationPayload(
+                invitation=Invitation.from_model(o.value) if o.value else None, errors=o.errors
+            ),
+        )
 
     @strawberry.mutation(
         description="Join with an invitation's token: choose a username and password (once)."
@@ -245,17 +250,11 @@ class AccountMutation:
     async def issue_password_reset(
         self, info: Info, user_id: strawberry.ID
     ) -> PasswordResetPayload:
-        async def action(session: AsyncSession, actor: Actor) -> accounts.IssuedReset:
-            return await accounts.issue_password_reset(
-                session, _plain_id(user_id, "用户", "userId"), actor=actor, clock=info.context.clock
-            )
-
-        outcome = await perform(info, action)
-        if outcome.value is None:
-            return PasswordResetPayload(token=None, expires_at=None, errors=outcome.errors)
-        issued = outcome.value
-        return PasswordResetPayload(
-            token=issued.token, expires_at=issued.reset.expires_at, errors=[]
+        return await run_mutation(
+            info,
+            accounts.issue_password_reset,
+            Parsed(_plain_id("用户", "userId"), user_id),
+            payload=_reset_payload,
         )
 
     @strawberry.mutation(description="Set a new password with a reset link's token (once).")
@@ -271,16 +270,20 @@ class AccountMutation:
         description="Disable a user (every session ends at once) or enable it again."
     )
     async def set_user_active(self, info: Info, input: SetUserActiveInput) -> AccountPayload:
-        async def action(session: AsyncSession, actor: Actor) -> models.User:
-            return await accounts.set_user_active(
-                session,
-                _plain_id(input.user_id, "用户", "userId"),
-                input.active,
-                reason=input.reason,
-                actor=actor,
-                clock=info.context.clock,
-            )
+        return await run_mutation(
+            info,
+            accounts.set_user_active,
+            Parsed(_plain_id("用户", "userId"), input.user_id),
+            input.active,
+            reason=input.reason,
+            payload=lambda o: AccountPayload(
+                member=Member.from_model(o.value) if o.value else None, errors=o.errors
+            ),
+        )
 
-        outcome = await perform(info, action)
-        member = Member.from_model(outcome.value) if outcome.value else None
-        return AccountPayload(member=member, errors=outcome.errors)
+
+def _reset_payload(outcome: Outcome[accounts.IssuedReset]) -> PasswordResetPayload:
+    if outcome.value is None:
+        return PasswordResetPayload(token=None, expires_at=None, errors=outcome.errors)
+    issued = outcome.value
+    return PasswordResetPayload(token=issued.token, expires_at=issued.reset.expires_at, errors=[])

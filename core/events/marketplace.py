@@ -50,7 +50,7 @@ class ImageUploaded(Event):
     format: str
     width: int
     height: int
-    organisation_id: int
+    organisation_id: int | None  # None: a registration document sent before its supplier exists
 
     @property
     def aggregate_id(self) -> str:
