@@ -21,6 +21,7 @@ from api.context import Info
 from api.error_shaping import ShapedErrorsSchema
 from api.identity.accounts import AccountMutation, AccountQuery
 from api.identity.api_keys import ApiKeyMutation, ApiKeyQuery
+from api.identity.audit_log import AuditLogQuery
 from api.identity.mutations import IdentityMutation
 from api.identity.queries import IdentityQuery
 from api.identity.registration import RegistrationMutation, RegistrationQuery
@@ -52,6 +53,7 @@ class Query(
     IdentityQuery,
     AccountQuery,
     RegistrationQuery,
+    AuditLogQuery,
     CatalogueQuery,
     HallQuery,
     AgreementQuery,

@@ -14,6 +14,8 @@ class Role(StrEnum):
 
 # Those who sell: admitted suppliers, and e-commerce platforms that are suppliers too.
 SELLERS = (Role.SUPPLIER, Role.PARTNER)
+# Who may read the audit log of the organisations in their region and below.
+READERS_OF_AUDIT_LOG = (Role.OPERATOR,)
 
 
 @dataclass(frozen=True, kw_only=True)
