@@ -10,12 +10,15 @@ class Role(StrEnum):
     PARTNER = "PARTNER"
     OPERATOR = "OPERATOR"
     SUPERVISOR = "SUPERVISOR"
+    AUDITOR = "AUDITOR"  # 纪检、审计: reads everything in its region tree, changes nothing
 
 
 # Those who sell: admitted suppliers, and e-commerce platforms that are suppliers too.
 SELLERS = (Role.SUPPLIER, Role.PARTNER)
+# Who oversees a region tree and reads everything in it; only supervisors also act on it.
+OVERSEERS = (Role.SUPERVISOR, Role.AUDITOR)
 # Who may read the audit log of the organisations in their region and below.
-READERS_OF_AUDIT_LOG = (Role.OPERATOR,)
+READERS_OF_AUDIT_LOG = (Role.OPERATOR, Role.AUDITOR)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -31,7 +31,7 @@ ROLES_BY_KIND: dict[OrganisationKind, frozenset[Role]] = {
     OrganisationKind.SUPPLIER: frozenset({Role.SUPPLIER}),
     OrganisationKind.PARTNER: frozenset({Role.PARTNER}),
     OrganisationKind.OPERATOR: frozenset({Role.OPERATOR}),
-    OrganisationKind.SUPERVISION: frozenset({Role.SUPERVISOR}),
+    OrganisationKind.SUPERVISION: frozenset({Role.SUPERVISOR, Role.AUDITOR}),
 }
 
 

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from core.pagination import Page, PageRequest, SortKey, paginate
-from core.principal import Principal, Role
+from core.principal import OVERSEERS, Principal, Role
 from identity import regions
 from identity.models import Organisation, OrganisationKind
 
@@ -32,7 +32,7 @@ def visible_organisations(viewer: Principal | None) -> ColumnElement[bool]:
         return directory
     if viewer.role is Role.OPERATOR:
         return true()
-    if viewer.role is Role.SUPERVISOR:
+    if viewer.role in OVERSEERS:
         return in_region(Organisation.region_code, viewer.region_code)
     return or_(directory, Organisation.id == viewer.organisation_id)
 

@@ -14,7 +14,7 @@ from core.errors import InvalidInput
 from core.events.marketplace import CategoryCreated, ProductCreated
 from core.outbox import record
 from core.pagination import Page, PageRequest, SortKey, paginate
-from core.principal import SELLERS, Actor, Principal, Role
+from core.principal import OVERSEERS, SELLERS, Actor, Principal, Role
 from marketplace import codes, fields
 from marketplace.errors import CatalogueError, CatalogueErrorCode
 from marketplace.models import Category, Offer, OfferDeliveryRegion, OfferStatus, Product
@@ -260,7 +260,7 @@ async def list_products(
 
 def offer_visibility(principal: Principal | None) -> ColumnElement[bool]:
     """On-shelf offers for everyone; a seller also sees its own; operators and supervisors all."""
-    if principal is not None and principal.role in (Role.OPERATOR, Role.SUPERVISOR):
+    if principal is not None and principal.role in (Role.OPERATOR, *OVERSEERS):
         return true()
     on_shelf = Offer.status == OfferStatus.ON_SHELF
     if principal is not None and principal.role in SELLERS:

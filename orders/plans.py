@@ -14,7 +14,7 @@ from core.audit import write_audit
 from core.clock import Clock, local_today
 from core.errors import Forbidden, InvalidInput, NotFound
 from core.money import fen_to_yuan
-from core.principal import Actor, Principal, Role
+from core.principal import OVERSEERS, Actor, Principal, Role
 from identity import regions
 from identity.directory import in_region
 from identity.models import Organisation, OrganisationKind
@@ -124,7 +124,7 @@ async def require_plan(session: AsyncSession, plan_id: int) -> PurchasePlan:
 def visible_plans(principal: Principal) -> ColumnElement[bool]:
     if principal.role == Role.PURCHASER:
         return PurchasePlan.organisation_id == principal.organisation_id
-    if principal.role in (Role.OPERATOR, Role.SUPERVISOR):
+    if principal.role in (Role.OPERATOR, *OVERSEERS):
         units = select(Organisation.id).where(
             in_region(Organisation.region_code, principal.region_code)
         )
@@ -142,7 +142,7 @@ async def visible_by_ids(
 async def list_plans(
     session: AsyncSession, actor: Actor, *, fiscal_year: int | None
 ) -> list[PurchasePlan]:
-    principal = actor.require(Role.PURCHASER, Role.OPERATOR, Role.SUPERVISOR)
+    principal = actor.require(Role.PURCHASER, Role.OPERATOR, *OVERSEERS)
     query = select(PurchasePlan).where(visible_plans(principal))
     if fiscal_year is not None:
         query = query.where(PurchasePlan.fiscal_year == fiscal_year)

@@ -220,6 +220,7 @@ SUPERVISION: tuple[OrgSpec, ...] = (
     OrgSpec(kind=OrganisationKind.SUPERVISION, name="浙江省财政厅", region="330000"),
     OrgSpec(kind=OrganisationKind.SUPERVISION, name="丽水市财政局采购监管处", region="331100"),
     OrgSpec(kind=OrganisationKind.SUPERVISION, name="常州市财政局", region="320400"),
+    OrgSpec(kind=OrganisationKind.SUPERVISION, name="丽水市审计局", region="331100"),
 )
 
 ORGANISATIONS: tuple[OrgSpec, ...] = (

@@ -37,6 +37,7 @@ DEMO_USERS: tuple[DemoUser, ...] = (
     DemoUser("supervisor", "孙伟（监管处）", Role.SUPERVISOR, "丽水市财政局采购监管处"),
     DemoUser("supervisor2", "吴芳（监管）", Role.SUPERVISOR, "常州市财政局"),
     DemoUser("supervisor3", "郑涛（监管）", Role.SUPERVISOR, "浙江省财政厅"),
+    DemoUser("auditor", "何静（审计）", Role.AUDITOR, "丽水市审计局"),
 )
 
 

@@ -8,7 +8,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.pagination import Page, PageRequest, SortKey, paginate
-from core.principal import Actor, Principal, Role
+from core.principal import OVERSEERS, Actor, Principal
 from identity import regions
 from supervision.models import Level, SupervisionWarning, WarningStatus
 from supervision.warnings import visible_to
@@ -59,7 +59,7 @@ async def list_warnings(
     default_size: int,
     max_size: int,
 ) -> Page[SupervisionWarning]:
-    principal = actor.require(Role.SUPERVISOR)
+    principal = actor.require(*OVERSEERS)
     query = _filtered(principal, filters)
     return await paginate(
         session, query, _NEWEST, page, default_size=default_size, max_size=max_size
@@ -69,7 +69,7 @@ async def list_warnings(
 async def visible_by_ids(
     session: AsyncSession, principal: Principal | None, ids: list[int]
 ) -> dict[int, SupervisionWarning]:
-    if principal is None or principal.role != Role.SUPERVISOR:
+    if principal is None or principal.role not in OVERSEERS:
         return {}
     query = select(SupervisionWarning).where(SupervisionWarning.id.in_(ids), visible_to(principal))
     return {w.id: w for w in await session.scalars(query)}

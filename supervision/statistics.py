@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.errors import Forbidden, InvalidInput
-from core.principal import Actor, Principal, Role
+from core.principal import OVERSEERS, Actor, Principal, Role
 from identity import regions
 from identity.service import require_region
 from marketplace.comparison import policy_tags
@@ -146,7 +146,7 @@ class RegionStatistics:
 
 def require_reader(actor: Actor, region_code: str) -> Principal:
     """Supervisors and operators read the statistics of their own region and the regions below."""
-    principal = actor.require(Role.SUPERVISOR, Role.OPERATOR)
+    principal = actor.require(*OVERSEERS, Role.OPERATOR)
     if not regions.in_subtree(region_code, principal.region_code):
         raise Forbidden("只能查看本辖区及下级地区的统计")
     return principal

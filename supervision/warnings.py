@@ -15,7 +15,7 @@ from core.audit import write_audit
 from core.clock import Clock
 from core.db import insert_ignoring_conflicts
 from core.errors import InvalidInput, NotFound
-from core.principal import Actor, Principal, Role
+from core.principal import OVERSEERS, Actor, Principal, Role
 from identity import regions
 from identity.models import Organisation, User
 from supervision.errors import SupervisionError, SupervisionErrorCode
@@ -109,8 +109,8 @@ async def raise_findings(
 
 
 def visible_to(principal: Principal) -> Any:
-    """The warnings a supervisor may see: those raised in its region or below."""
-    principal.require_role(Role.SUPERVISOR)
+    """The warnings a supervisor (or auditor) may see: those raised in its region or below."""
+    principal.require_role(*OVERSEERS)
     prefix = regions.subtree_prefix(principal.region_code)
     return SupervisionWarning.region_code.startswith(prefix, autoescape=True)
 

@@ -23,6 +23,7 @@ KIND_OF_ROLE = {
     Role.PARTNER: OrganisationKind.PARTNER,
     Role.OPERATOR: OrganisationKind.OPERATOR,
     Role.SUPERVISOR: OrganisationKind.SUPERVISION,
+    Role.AUDITOR: OrganisationKind.SUPERVISION,
 }
 
 

@@ -17,7 +17,7 @@ from api.mutations import Outcome, Parsed, decode_id, perform, run_mutation
 from api.orders.types import Order
 from api.relay import int_ids, page_limits, page_request, to_connection
 from core.errors import InvalidInput
-from core.principal import Role
+from core.principal import OVERSEERS
 from supervision import catalogue, queries, settings, warnings
 from supervision import models as m
 
@@ -236,7 +236,7 @@ class SupervisionQuery:
     ) -> SupervisionWarningConnection:
         ctx = info.context
         actor = await ctx.actor()
-        principal = actor.require(Role.SUPERVISOR)
+        principal = actor.require(*OVERSEERS)
         filters = _filter(filter, principal.user_id)
         request = page_request(first=first, after=after, last=None, before=None)
         async with ctx.db.reader() as session:
@@ -254,7 +254,7 @@ class SupervisionQuery:
 
     @strawberry.field(description="Every rule as it applies in the region (supervisors).")
     async def supervision_rules(self, info: Info, region: str) -> list[SupervisionRule]:
-        principal = (await info.context.actor()).require(Role.SUPERVISOR)
+        principal = (await info.context.actor()).require(*OVERSEERS)
         async with info.context.db.reader() as session:
             await settings.require_visible_region(session, principal, region)
             book = await settings.load_rule_book(session)
@@ -369,7 +369,7 @@ class SupervisionSubscription:
         min_level: m.Level = m.Level.YELLOW,
     ) -> AsyncGenerator[SupervisionWarning, None]:
         ctx = info.context
-        principal = (await ctx.actor()).require(Role.SUPERVISOR)
+        principal = (await ctx.actor()).require(*OVERSEERS)
         least = _RANK[m.Level(min_level)]
         started, seen = ctx.clock.now(), dict[int, datetime]()
         while True:

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.db import rows_by
 from core.pagination import Page, PageRequest, SortKey, paginate
-from core.principal import Principal, Role
+from core.principal import OVERSEERS, Principal, Role
 from identity.directory import in_region
 from marketplace.agreements.models import (
     Agreement,
@@ -39,7 +39,7 @@ def visible_agreements(viewer: Principal | None) -> ColumnElement[bool]:
     published = Agreement.status != AgreementStatus.DRAFT
     if viewer is None:
         return published
-    if viewer.role is Role.SUPERVISOR:
+    if viewer.role in OVERSEERS:
         return true()
     if viewer.role is Role.OPERATOR:
         return or_(published, Agreement.operator_id == viewer.organisation_id)
@@ -109,7 +109,7 @@ def entrant_visibility(viewer: Principal | None) -> ColumnElement[bool]:
     public = Entrant.status.in_((EntrantStatus.ADMITTED, EntrantStatus.LEAVE_REQUESTED))
     if viewer is None:
         return public
-    if viewer.role is Role.SUPERVISOR:
+    if viewer.role in OVERSEERS:
         return true()
     if viewer.role is Role.OPERATOR:
         owned = select(Agreement.id).where(Agreement.operator_id == viewer.organisation_id)
@@ -150,7 +150,7 @@ def upgrade_visibility(viewer: Principal | None) -> ColumnElement[bool]:
     approved = Upgrade.status == UpgradeStatus.APPROVED
     if viewer is None:
         return approved
-    if viewer.role is Role.SUPERVISOR:
+    if viewer.role in OVERSEERS:
         return true()
     if viewer.role is Role.OPERATOR:
         owned = select(Agreement.id).where(Agreement.operator_id == viewer.organisation_id)
