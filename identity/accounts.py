@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from core.audit import write_audit
@@ -169,9 +170,7 @@ async def accept_invitation(
         invitation = await session.get(Invitation, invitation_id)
         assert invitation is not None
         if await session.scalar(select(User.id).where(User.username == name)) is not None:
-            raise IdentityError(
-                IdentityErrorCode.DUPLICATE_USERNAME, f"用户名已被使用: {name}", field="username"
-            )
+            raise _username_taken(name)
         user = User(
             organisation_id=invitation.organisation_id,
             username=name,
@@ -185,7 +184,10 @@ async def accept_invitation(
             created_at=now,
         )
         session.add(user)
-        await session.flush()
+        try:
+            await session.flush()
+        except IntegrityError:  # another invitee took the name at the same moment
+            raise _username_taken(name) from None
         invitation.accepted_user_id = user.id
         _audit(session, actor, "account.joined", user.id, clock, invitation=invitation.id)
         return user
@@ -355,6 +357,12 @@ async def _set_password(
         return None
     await revoke_refresh_tokens(session, user_id, now)
     return await session.get(User, user_id, populate_existing=True)
+
+
+def _username_taken(name: str) -> IdentityError:
+    return IdentityError(
+        IdentityErrorCode.DUPLICATE_USERNAME, f"用户名已被使用: {name}", field="username"
+    )
 
 
 async def _require_user(session: AsyncSession, user_id: int) -> User:
