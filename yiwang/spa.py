@@ -68,7 +68,9 @@ class HistoryFallback:
         name = scope["path"].lstrip("/")
         if name in self._files and name != _INDEX:
             return FileResponse(self._dist / name)
-        if _wants_html(Headers(scope=scope).get("accept", "")):
+        # The shop's own address answers anyone (`curl http://…/` included); a deep link only a
+        # browser, so an API client's mistyped path still gets its 404.
+        if not name or _wants_html(Headers(scope=scope).get("accept", "")):
             return FileResponse(self._dist / _INDEX, headers=_NO_CACHE)
         return _not_found()
 

@@ -46,6 +46,12 @@ async def test_the_shop_is_served_at_the_root(spa: httpx.AsyncClient) -> None:
     assert response.headers["cache-control"] == "no-cache"
 
 
+async def test_the_root_answers_any_client_not_only_a_browser(spa: httpx.AsyncClient) -> None:
+    response = await spa.get("/", headers={"accept": "*/*"})
+    assert response.status_code == 200
+    assert response.text == INDEX
+
+
 @pytest.mark.parametrize("path", ["/orders/123", "/search?q=联想", "/products/UHJvZHVjdDox"])
 async def test_deep_links_reload_into_the_shop(spa: httpx.AsyncClient, path: str) -> None:
     response = await spa.get(path, headers={"accept": "text/html,application/xhtml+xml"})
