@@ -16,6 +16,7 @@ from seed.categories import seed_categories
 from seed.halls import seed_halls
 from seed.loader import LoadStats, load_products
 from seed.market import build_market
+from seed.onboarding import DEMO_INVITATION_TOKEN, seed_onboarding
 from seed.orders import seed_orders
 from seed.organisations import seed_organisations
 from seed.plans import seed_plans
@@ -63,12 +64,20 @@ async def _seed(db: Database, total: int, *, once: bool, settings: Settings) -> 
     async with db.unit_of_work() as session:
         plans = await seed_plans(session, clock=clock)
         demo_halls = await seed_halls(session, clock=clock)
+        onboarding = await seed_onboarding(session, settings=settings, clock=clock)
     history = await seed_orders(db, clock=clock)
     indexed = await _index(db, settings, clock)
-    made = {"框架协议": agreements, "采购计划": plans, "精品馆": demo_halls}
+    made = {
+        "框架协议": agreements,
+        "采购计划": plans,
+        "精品馆": demo_halls,
+        "待审核供应商注册": onboarding.applications,
+        "待接受邀请": onboarding.invitations,
+    }
     _print_summary(reference.inserted | made, stats, total)
     print(f"搜索索引: {indexed} 个可购报价")
     print(history.summary())
+    print(f"演示邀请 (丽水市机关事务管理局, 采购人): token {DEMO_INVITATION_TOKEN}")
     return 0
 
 

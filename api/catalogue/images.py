@@ -17,7 +17,6 @@ from api.errors import UserError
 from api.mutations import perform
 from core.errors import InvalidInput
 from core.principal import Actor
-from core.settings import Settings
 from marketplace import images, models
 from marketplace.imaging import storage
 from marketplace.imaging.processing import ImageLimits
@@ -92,7 +91,7 @@ class ImageMutation:
                 actor=actor,
                 clock=ctx.clock,
                 media_dir=ctx.settings.media_dir,
-                limits=image_limits(ctx.settings),
+                limits=ImageLimits.of(ctx.settings),
             )
 
         outcome = await perform(info, action)
@@ -107,14 +106,6 @@ async def read_capped(upload: object, limit: int, *, field: str = "file") -> byt
     if not isinstance(upload, UploadFile):
         raise InvalidInput("请以 multipart 请求上传图片文件", field=field)
     return await upload.read(limit + 1)
-
-
-def image_limits(settings: Settings) -> ImageLimits:
-    return ImageLimits(
-        max_bytes=settings.max_image_bytes,
-        max_pixels=settings.max_image_pixels,
-        min_side=settings.min_image_side,
-    )
 
 
 class MediaFiles(StaticFiles):

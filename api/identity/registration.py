@@ -7,7 +7,7 @@ import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
 from strawberry.file_uploads import Upload
 
-from api.catalogue.images import Image, image_limits, read_capped
+from api.catalogue.images import Image, read_capped
 from api.context import Info
 from api.errors import UserError
 from api.identity.accounts import Invitation
@@ -20,6 +20,7 @@ from identity import models, registration
 from identity.errors import IdentityError, IdentityErrorCode
 from identity.models import ApplicationStatus, SupplierSize
 from marketplace import images
+from marketplace.imaging.processing import ImageLimits
 
 # Anyone may apply, so each client address gets a few applications an hour.
 _APPLICATIONS_PER_HOUR = 10
@@ -167,7 +168,7 @@ class RegistrationMutation:
                 actor=actor,
                 clock=ctx.clock,
                 media_dir=ctx.settings.media_dir,
-                limits=image_limits(ctx.settings),
+                limits=ImageLimits.of(ctx.settings),
             )
             return await registration.apply_as_supplier(
                 session, draft, licence_image_id=image.id, actor=actor, clock=ctx.clock

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageCms, ImageFile, ImageOps, UnidentifiedImageError
 
+from core.settings import Settings
 from marketplace.errors import ImageError, ImageErrorCode
 from marketplace.models import ImageFormat
 
@@ -39,6 +40,14 @@ class ImageLimits:
     max_bytes: int
     max_pixels: int
     min_side: int
+
+    @classmethod
+    def of(cls, settings: Settings) -> "ImageLimits":
+        return cls(
+            max_bytes=settings.max_image_bytes,
+            max_pixels=settings.max_image_pixels,
+            min_side=settings.min_image_side,
+        )
 
 
 @dataclass(frozen=True)

@@ -10,16 +10,25 @@ from alembic import command
 from sqlalchemy import func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
+from core.clock import SystemClock
 from core.db import Database
-from core.principal import Role
+from core.principal import ANONYMOUS, Actor, Principal, Role
 from core.settings import Settings
-from identity import regions, secrets, uscc
-from identity.models import Organisation, OrganisationKind, Region, User
+from identity import accounts, regions, registration, secrets, uscc
+from identity.models import (
+    Invitation,
+    Organisation,
+    OrganisationKind,
+    Region,
+    SupplierApplication,
+    User,
+)
 from marketplace import codes
 from marketplace.models import Category, Hall, Offer, Product, SpecKind
 from orders.models import PurchasePlan
 from seed import catalogue
 from seed.categories import CATEGORIES, is_leaf
+from seed.onboarding import DEMO_INVITATION_TOKEN
 from seed.run import run_seed
 from seed.users import DEMO_PASSWORD
 from yiwang.cli import alembic_config
@@ -35,6 +44,8 @@ _TABLES: dict[str, InstrumentedAttribute[int] | InstrumentedAttribute[str]] = {
     "offer": Offer.id,
     "plan": PurchasePlan.id,
     "hall": Hall.id,
+    "supplier_application": SupplierApplication.id,
+    "invitation": Invitation.id,
 }
 
 
@@ -85,6 +96,8 @@ async def test_a_seed_fills_every_table(seed_db: Database) -> None:
     assert counts["offer"] >= 400
     assert counts["plan"] == 4 * kinds[OrganisationKind.PURCHASING_UNIT]
     assert counts["hall"] == 3
+    assert counts["supplier_application"] == 1  # a registration waiting for review
+    assert counts["invitation"] == 1  # an invitation waiting to be accepted
 
 
 async def test_organisations_have_valid_distinct_credit_codes(seed_db: Database) -> None:
@@ -248,3 +261,44 @@ def test_retail_prices_look_like_shop_prices() -> None:
     assert catalogue.retail_fen(4_996.3) == 499_900
     assert catalogue.retail_fen(318.6) == 31_900
     assert catalogue.retail_fen(25.94) == 2_590
+
+
+async def test_the_demo_onboarding_examples_can_be_carried_through(seed_db: Database) -> None:
+    await _seed(seed_db, 0)
+    clock = SystemClock()
+    joined = await accounts.accept_invitation(
+        seed_db,
+        DEMO_INVITATION_TOKEN,
+        username="zhaogang",
+        password="lishui2026",
+        actor=ANONYMOUS,
+        clock=clock,
+    )
+    async with seed_db.unit_of_work() as session:
+        unit = await session.get(Organisation, joined.organisation_id)
+        assert unit is not None
+        assert unit.name == "丽水市机关事务管理局"
+        operator = await session.scalar(select(User).where(User.username == "operator"))
+        assert operator is not None
+        org = await session.get(Organisation, operator.organisation_id)
+        assert org is not None
+        principal = Principal(
+            user_id=operator.id,
+            organisation_id=org.id,
+            role=Role.OPERATOR,
+            region_code=org.region_code,
+        )
+        (pending,) = await registration.list_applications(
+            session, status=None, actor=Actor(principal=principal)
+        )
+        decision = await registration.decide_application(
+            session,
+            pending.id,
+            approve=True,
+            reason="",
+            actor=Actor(principal=principal),
+            clock=clock,
+        )
+    assert decision.application.organisation_id is not None
+    assert decision.invitation is not None
+    await seed_db.dispose()
