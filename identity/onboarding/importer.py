@@ -18,14 +18,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from core.audit import write_audit
+from core.audit import write_audit, write_audits
 from core.clock import Clock
 from core.errors import DomainError, Forbidden
 from core.events.identity import OrganisationRegistered
-from core.outbox import record
+from core.outbox import record_all
 from core.principal import Actor, Principal, Role
 from core.spreadsheets import Limits, read_table
 from identity import regions, secrets
@@ -176,89 +176,111 @@ def _chunks(values: Sequence[str]) -> Iterable[Sequence[str]]:
 async def _create(
     session: AsyncSession, checked: Parsed, principal: Principal, *, actor: Actor, clock: Clock
 ) -> dict[int, RowResult]:
-    """The good rows' organisations and invitations, inserted in two batches."""
+    """The good rows' organisations and invitations, each kind in one INSERT batch, then what
+    create_organisation and invite_user write for each: an event and audit entries."""
     good = [(number, row) for number, row in checked if isinstance(row, UnitRow)]
     if not good:
         return {}
     now = clock.now()
-    organisations = [_organisation(row, now) for _, row in good]
-    session.add_all(organisations)
-    await session.flush()
-    tokens = [secrets.new_secret() for _ in good]
-    invitations = [
-        _invitation(org, row, secrets.digest(token), principal, now)
-        for org, (_, row), token in zip(organisations, good, tokens, strict=True)
-    ]
-    session.add_all(invitations)
-    await session.flush()
-    for org, invitation in zip(organisations, invitations, strict=True):
-        _record(session, org, invitation, actor=actor, clock=clock)
+    organisations = await session.execute(
+        insert(Organisation).returning(Organisation.id, Organisation.credit_code),
+        [_organisation(row, now) for _, row in good],
+    )
+    org_ids = {str(code): org_id for org_id, code in organisations}
+    tokens = {number: secrets.new_secret() for number, _ in good}
+    invitations = await session.execute(
+        insert(Invitation).returning(Invitation.id, Invitation.organisation_id),
+        [
+            _invitation(
+                org_ids[row.credit_code], row, secrets.digest(tokens[number]), principal, now
+            )
+            for number, row in good
+        ],
+    )
+    invitation_ids = {org_id: invitation_id for invitation_id, org_id in invitations}
+    await _record(session, [row for _, row in good], org_ids, invitation_ids, actor, clock)
     return {
-        number: RowResult(number, OnboardingOutcome.CREATED, org.id, token)
-        for (number, _), org, token in zip(good, organisations, tokens, strict=True)
+        number: RowResult(
+            number, OnboardingOutcome.CREATED, org_ids[row.credit_code], tokens[number]
+        )
+        for number, row in good
     }
 
 
-def _organisation(row: UnitRow, now: datetime) -> Organisation:
-    return Organisation(
-        kind=row.kind,
-        name=row.name,
-        region_code=row.region_code,
-        credit_code=row.credit_code,
-        supplier_size=None,
-        is_disabled_welfare=False,
-        is_prison_enterprise=False,
-        contact_phone=row.phone,
-        contact_email=None,
-        address=row.address,
-        created_at=now,
-    )
+def _organisation(row: UnitRow, now: datetime) -> dict[str, object]:
+    return {
+        "kind": row.kind,
+        "name": row.name,
+        "region_code": row.region_code,
+        "credit_code": row.credit_code,
+        "supplier_size": None,
+        "is_disabled_welfare": False,
+        "is_prison_enterprise": False,
+        "contact_phone": row.phone,
+        "contact_email": None,
+        "address": row.address,
+        "created_at": now,
+    }
 
 
 def _invitation(
-    org: Organisation, row: UnitRow, token_hash: str, principal: Principal, now: datetime
-) -> Invitation:
-    return Invitation(
-        organisation_id=org.id,
-        role=row.admin_role,
-        is_admin=True,
-        display_name=row.admin_name,
-        contact=row.admin_contact,
-        token_hash=token_hash,
-        invited_by_user_id=principal.user_id,
-        created_at=now,
-        expires_at=now + INVITATION_LIFETIME,
-        accepted_at=None,
-        accepted_user_id=None,
-        revoked_at=None,
-    )
+    org_id: int, row: UnitRow, token_hash: str, principal: Principal, now: datetime
+) -> dict[str, object]:
+    return {
+        "organisation_id": org_id,
+        "role": row.admin_role,
+        "is_admin": True,
+        "display_name": row.admin_name,
+        "contact": row.admin_contact,
+        "token_hash": token_hash,
+        "invited_by_user_id": principal.user_id,
+        "created_at": now,
+        "expires_at": now + INVITATION_LIFETIME,
+        "accepted_at": None,
+        "accepted_user_id": None,
+        "revoked_at": None,
+    }
 
 
-def _record(
-    session: AsyncSession, org: Organisation, invitation: Invitation, *, actor: Actor, clock: Clock
+async def _record(
+    session: AsyncSession,
+    rows: list[UnitRow],
+    org_ids: dict[str, int],
+    invitation_ids: dict[int, int],
+    actor: Actor,
+    clock: Clock,
 ) -> None:
-    """What create_organisation and invite_user write, per organisation."""
-    event = OrganisationRegistered(
-        organisation_id=org.id, kind=org.kind.value, region_code=org.region_code
-    )
-    record(session, event, clock=clock)
-    write_audit(
+    events = [
+        OrganisationRegistered(
+            organisation_id=org_ids[row.credit_code],
+            kind=row.kind.value,
+            region_code=row.region_code,
+        )
+        for row in rows
+    ]
+    await record_all(session, events, clock=clock)
+    created = [(org_ids[row.credit_code], None) for row in rows]
+    await write_audits(
         session,
         actor,
         "organisation.create",
         clock=clock,
         target_type="Organisation",
-        target_id=org.id,
+        targets=created,
     )
-    details = {"organisation_id": org.id, "role": invitation.role.value, "admin": True}
-    write_audit(
-        session,
-        actor,
-        "account.invited",
-        clock=clock,
-        target_type="Invitation",
-        target_id=invitation.id,
-        details=details,
+    invited: list[tuple[object, dict[str, object] | None]] = [
+        (
+            invitation_ids[org_ids[row.credit_code]],
+            {
+                "organisation_id": org_ids[row.credit_code],
+                "role": row.admin_role.value,
+                "admin": True,
+            },
+        )
+        for row in rows
+    ]
+    await write_audits(
+        session, actor, "account.invited", clock=clock, target_type="Invitation", targets=invited
     )
 
 
