@@ -10,6 +10,10 @@ its own credit code (DUPLICATE_CREDIT_CODE).
 `identity.service.create_organisation` lets an operator register an organisation in any region;
 the import only accepts rows in the operator's own region subtree, because the administrator's
 invitation needs an operator over the organisation's region (`accounts.require_manager`).
+
+A credit code registered concurrently, between the check and the INSERT, trips the unique
+constraint: the whole import is rolled back and reported as CONFLICT (`api.mutations.perform`);
+importing the file again then reports that row as a duplicate and creates the others.
 """
 
 import asyncio
