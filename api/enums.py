@@ -9,6 +9,7 @@ import strawberry
 
 from core.principal import Role
 from identity.models import ApplicationStatus, BlacklistKind, OrganisationKind, SupplierSize
+from identity.onboarding.importer import OnboardingOutcome
 from marketplace.agreements.models import (
     AgreementKind,
     AgreementStatus,
@@ -107,3 +108,7 @@ strawberry.enum(Stage, name="RuleStage", description="事前 / 事中 / 事后."
 strawberry.enum(WarningAction, name="WarningAction")
 strawberry.enum(ParamKind, name="RuleParamKind")
 strawberry.enum(ImportOutcome, description="What importing one spreadsheet row did.")
+strawberry.enum(
+    OnboardingOutcome,
+    description="What importing one organisation row did: CREATED, or ERROR (see `code`).",
+)

@@ -4,6 +4,7 @@ from typing import TYPE_CHECKING
 import strawberry
 
 from core.errors import CoreErrorCode, DomainError
+from core.spreadsheets import SpreadsheetErrorCode
 from identity.errors import IdentityErrorCode
 from marketplace.agreements.errors import AgreementErrorCode
 from marketplace.errors import CatalogueErrorCode, ImageErrorCode, OfferErrorCode
@@ -25,6 +26,7 @@ _DOMAIN_CODES: tuple[type[StrEnum], ...] = (
     SearchErrorCode,
     SupervisionErrorCode,
     PartnerErrorCode,
+    SpreadsheetErrorCode,
 )
 
 

@@ -23,6 +23,7 @@ from api.identity.accounts import AccountMutation, AccountQuery
 from api.identity.api_keys import ApiKeyMutation, ApiKeyQuery
 from api.identity.audit_log import AuditLogQuery
 from api.identity.mutations import IdentityMutation
+from api.identity.onboarding import OnboardingMutation
 from api.identity.queries import IdentityQuery
 from api.identity.registration import RegistrationMutation, RegistrationQuery
 from api.orders.mutations import OrdersMutation
@@ -81,6 +82,7 @@ class Mutation(
     IdentityMutation,
     AccountMutation,
     RegistrationMutation,
+    OnboardingMutation,
     CatalogueMutation,
     AgreementMutation,
     ImageMutation,

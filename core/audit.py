@@ -1,7 +1,8 @@
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Index, String
+from sqlalchemy import Index, String, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -40,19 +41,45 @@ def write_audit(
     target_id: object = None,
     details: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    p = actor.principal
     entry = AuditEntry(
-        occurred_at=clock.now(),
-        actor_user_id=p.user_id if p else None,
-        actor_api_key_id=p.api_key_id if p else None,
-        actor_organisation_id=p.organisation_id if p else None,
-        actor_role=p.role.value if p else None,
+        **_actor_values(actor, clock),
         action=action,
         target_type=target_type,
         target_id=None if target_id is None else str(target_id),
-        client_address=actor.client_address,
-        request_id=actor.request_id,
         details=details or {},
     )
     session.add(entry)
     return entry
+
+
+async def write_audits(
+    session: AsyncSession,
+    actor: Actor,
+    action: str,
+    *,
+    clock: Clock,
+    target_type: str,
+    targets: Sequence[tuple[object, dict[str, Any] | None]],
+) -> None:
+    """`write_audit` of one action on many targets (target id, details), in one INSERT batch."""
+    if not targets:
+        return
+    common = _actor_values(actor, clock) | {"action": action, "target_type": target_type}
+    rows = [
+        common | {"target_id": str(target_id), "details": details or {}}
+        for target_id, details in targets
+    ]
+    await session.execute(insert(AuditEntry), rows)
+
+
+def _actor_values(actor: Actor, clock: Clock) -> dict[str, Any]:
+    p = actor.principal
+    return {
+        "occurred_at": clock.now(),
+        "actor_user_id": p.user_id if p else None,
+        "actor_api_key_id": p.api_key_id if p else None,
+        "actor_organisation_id": p.organisation_id if p else None,
+        "actor_role": p.role.value if p else None,
+        "client_address": actor.client_address,
+        "request_id": actor.request_id,
+    }

@@ -13,12 +13,12 @@ aggregate's events in order.
 import dataclasses
 import uuid
 import zlib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from types import MappingProxyType
 from typing import Any, ClassVar
 
-from sqlalchemy import BigInteger, Index, SmallInteger, String
+from sqlalchemy import BigInteger, Index, SmallInteger, String, insert
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Mapped, mapped_column
@@ -109,16 +109,27 @@ def registered() -> Mapping[str, type[Event]]:
 
 
 def record(session: AsyncSession, event: Event, *, clock: Clock) -> OutboxEvent:
-    row = OutboxEvent(
-        event_id=uuid.uuid4().hex,
-        event_type=event.event_type,
-        aggregate_type=event.aggregate_type,
-        aggregate_id=event.aggregate_id,
-        payload=event.payload(),
-        occurred_at=clock.now(),
-        dispatched_at=None,
-        attempts=0,
-        partition=partition_of(event.aggregate_type, event.aggregate_id),
-    )
+    row = OutboxEvent(**_values(event, clock.now()))
     session.add(row)
     return row
+
+
+async def record_all(session: AsyncSession, events: Sequence[Event], *, clock: Clock) -> None:
+    """`record` of many events, in one INSERT batch."""
+    if events:
+        now = clock.now()
+        await session.execute(insert(OutboxEvent), [_values(event, now) for event in events])
+
+
+def _values(event: Event, now: datetime) -> dict[str, Any]:
+    return {
+        "event_id": uuid.uuid4().hex,
+        "event_type": event.event_type,
+        "aggregate_type": event.aggregate_type,
+        "aggregate_id": event.aggregate_id,
+        "payload": event.payload(),
+        "occurred_at": now,
+        "dispatched_at": None,
+        "attempts": 0,
+        "partition": partition_of(event.aggregate_type, event.aggregate_id),
+    }

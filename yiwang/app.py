@@ -15,6 +15,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from api.catalogue.images import MEDIA_PATH, MediaFiles
+from api.identity import onboarding
 from api.orders.http import CONTRACT_PATH, STRIPE_WEBHOOK_PATH, ContractPdf, StripeWebhook
 from api.schema import build_schema
 from api.supervision.ocds import RELEASES_PATH, OcdsReleases
@@ -105,6 +106,7 @@ def create_app(
             Route("/healthz", _healthz),
             Route("/readyz", _readyz),
             Route(TEMPLATE_PATH, template_download),
+            Route(onboarding.TEMPLATE_PATH, onboarding.template_download),
             Route(
                 CONTRACT_PATH,
                 ContractPdf(database=database, settings=settings, clock=clock).handle,

@@ -7,9 +7,9 @@ Both read the same here. A problem is a DomainError whose `field` is the column'
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time
 from decimal import Decimal
 
+from core.spreadsheets import cell_text as text
 from marketplace import fields
 from supplier_portal.errors import ListingError, ListingErrorCode
 from supplier_portal.importing import columns as c
@@ -54,20 +54,6 @@ def parse_row(cells: Mapping[str, object]) -> RowInput:
         delivery_region_codes=_regions(text(cells.get(c.REGIONS))),
         submit=_yes_no(cells.get(c.SUBMIT), c.SUBMIT),
     )
-
-
-def text(value: object) -> str | None:
-    """A cell as the text a person sees; None when blank. 4888.0 reads "4888", never "4888.0"."""
-    if value is None:
-        return None
-    if isinstance(value, bool):
-        return _YES if value else _NO
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    if isinstance(value, datetime | date | time):
-        return value.isoformat()
-    stripped = str(value).strip()
-    return stripped or None
 
 
 def _product(cells: Mapping[str, object]) -> ProductRef:

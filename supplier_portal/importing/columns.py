@@ -1,20 +1,8 @@
 """The columns of a listing import: one list that the template, the reader and the report share,
 so the template a supplier downloads can never drift from what the importer expects."""
 
-from dataclasses import dataclass
-
+from core.spreadsheets import Column
 from supplier_portal.errors import ListingError, ListingErrorCode
-
-
-@dataclass(frozen=True)
-class Column:
-    header: str
-    help: str
-    example: str
-    required: bool = False
-    text: bool = False  # the template formats it as text, so Excel keeps leading zeros
-    width: int = 14
-
 
 PRODUCT_ID = "商品编号"
 GTIN = "条码"

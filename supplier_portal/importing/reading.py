@@ -1,166 +1,22 @@
-"""Reading an uploaded spreadsheet (.xlsx or .csv) into a header and numbered rows of cells.
+"""The listing import's view of `core.spreadsheets`: its data sheet, its limits (module
+attributes, so tests can lower them) and its error class."""
 
-Pure and synchronous: the caller runs it in a worker thread, before its transaction's first
-statement. Every way a file can be unusable becomes a ListingError with a stable code.
-"""
-
-import csv
-import io
-import zipfile
-import zlib
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-from xml.etree.ElementTree import ParseError
-
-from openpyxl import load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
-
+from core import spreadsheets
+from core.spreadsheets import Cell, Table, header_text
 from supplier_portal.errors import ListingError, ListingErrorCode
 
-MAX_BYTES = 20 * 1024 * 1024
-MAX_ROWS = 20_000
-# Blank rows are skipped, but a file may not make us walk through a million of them.
-MAX_SCANNED_ROWS = 5 * MAX_ROWS
-MAX_COLUMNS = 64
-# An .xlsx is a zip: 20 MB of it could unpack to gigabytes (openpyxl holds the shared strings in
-# memory). zipfile never unpacks a member past its declared size, so the declared sizes bound it.
-MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+__all__ = ["MAX_BYTES", "MAX_ROWS", "MAX_UNPACKED_BYTES", "SHEET", "Cell", "Table", "header_text"]
+
+MAX_BYTES = spreadsheets.MAX_BYTES
+MAX_ROWS = spreadsheets.MAX_ROWS
+MAX_UNPACKED_BYTES = spreadsheets.MAX_UNPACKED_BYTES
 SHEET = "挂牌"  # the template's data sheet; else the workbook's first sheet is read
-
-_ZIP = b"PK\x03\x04"
-_OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the binary .xls of Excel 97-2003
-# What a damaged or foreign .xlsx makes openpyxl, zipfile or the XML parser raise.
-_XLSX_ERRORS = (
-    zipfile.BadZipFile,
-    InvalidFileException,
-    KeyError,
-    ValueError,
-    ParseError,
-    EOFError,
-    OSError,
-    zlib.error,
-)
-
-# What a cell holds: str, int, float, bool, a date or time from openpyxl; str from a CSV; or None.
-Cell = object
-
-
-@dataclass(frozen=True)
-class Table:
-    headers: list[str | None]
-    rows: list[tuple[int, tuple[Cell, ...]]]  # (row number as the spreadsheet shows it, cells)
 
 
 def read_table(data: bytes, filename: str) -> Table:
-    if len(data) > MAX_BYTES:
-        raise _error(
-            ListingErrorCode.IMPORT_TOO_LARGE, f"文件超过 {MAX_BYTES // (1024 * 1024)} MB 上限"
-        )
-    if not data.strip():
-        raise _error(ListingErrorCode.IMPORT_EMPTY, "文件是空的")
-    if data.startswith(_OLE2):
-        raise _unreadable("不支持旧版 .xls 文件, 请在 Excel 中另存为 .xlsx 后再导入")
-    if data.startswith(_ZIP):
-        return _xlsx(data)
-    if filename.lower().endswith((".xlsx", ".xlsm", ".xls")):
-        raise _unreadable("文件不是有效的 .xlsx 表格")
-    return _collect(_csv_rows(data))
-
-
-def _xlsx(data: bytes) -> Table:
+    limits = spreadsheets.Limits(MAX_BYTES, MAX_ROWS, MAX_UNPACKED_BYTES)
     try:
-        _check_unpacked_size(data)
-        book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except _XLSX_ERRORS:
-        raise _unreadable("文件不是有效的 .xlsx 表格, 或已损坏") from None
-    try:
-        sheets = {sheet.title: sheet for sheet in book.worksheets}  # charts are no worksheets
-        sheet = sheets.get(SHEET) or next(iter(sheets.values()), None)
-        if sheet is None:
-            raise _error(ListingErrorCode.IMPORT_EMPTY, "表格中没有工作表")
-        return _collect(sheet.iter_rows(values_only=True, max_col=MAX_COLUMNS))
-    except _XLSX_ERRORS:
-        raise _unreadable("表格内容已损坏, 无法读取") from None
-    finally:
-        book.close()
-
-
-def _check_unpacked_size(data: bytes) -> None:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        unpacked = sum(member.file_size for member in archive.infolist())
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise _error(
-            ListingErrorCode.IMPORT_TOO_LARGE,
-            f"表格解压后超过 {MAX_UNPACKED_BYTES // (1024 * 1024)} MB 上限, 请分成几个文件导入",
-        )
-
-
-def _csv_rows(data: bytes) -> Iterator[tuple[Cell, ...]]:
-    if b"\x00" in data:
-        raise _unreadable("文件不是 .xlsx 或 .csv 表格")
-    text = _decode(data)
-    try:
-        for row in csv.reader(io.StringIO(text, newline="")):
-            yield tuple(row[:MAX_COLUMNS])
-    except csv.Error:
-        raise _unreadable("CSV 文件格式不正确") from None
-
-
-def _decode(data: bytes) -> str:
-    """UTF-8 (with or without the BOM Excel writes), else GB18030: Excel in China saves "CSV"
-    in the system's GBK code page, which GB18030 contains."""
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise _unreadable("CSV 文件的编码无法识别, 请保存为 UTF-8 或 GBK 编码")
-
-
-def _collect(rows: Iterable[tuple[Cell, ...]]) -> Table:
-    iterator = iter(rows)
-    first = next(iterator, None)
-    if first is None:
-        raise _error(ListingErrorCode.IMPORT_EMPTY, "文件是空的")
-    headers = [header_text(cell) for cell in first]
-    width = max((i + 1 for i, h in enumerate(headers) if h is not None), default=0)
-    kept: list[tuple[int, tuple[Cell, ...]]] = []
-    for number, row in enumerate(iterator, start=2):
-        if number > MAX_SCANNED_ROWS:
-            raise _too_many()
-        cells = tuple(_blank_to_none(c) for c in row[:width])
-        if any(c is not None for c in cells):
-            kept.append((number, cells + (None,) * (width - len(cells))))
-            if len(kept) > MAX_ROWS:
-                raise _too_many()
-    if not kept:
-        raise _error(ListingErrorCode.IMPORT_EMPTY, "表格中没有数据行 (第 1 行为表头)")
-    return Table(headers[:width], kept)
-
-
-def header_text(cell: Cell) -> str | None:
-    """A header as typed, whitespace (full-width included) removed."""
-    if cell is None:
-        return None
-    text = "".join(str(cell).split())
-    return text or None
-
-
-def _blank_to_none(cell: Cell) -> Cell:
-    if isinstance(cell, str) and not cell.strip():
-        return None
-    return cell
-
-
-def _too_many() -> ListingError:
-    return _error(
-        ListingErrorCode.IMPORT_TOO_LARGE, f"数据超过 {MAX_ROWS} 行上限, 请分成几个文件导入"
-    )
-
-
-def _unreadable(message: str) -> ListingError:
-    return _error(ListingErrorCode.IMPORT_UNREADABLE, message)
-
-
-def _error(code: ListingErrorCode, message: str) -> ListingError:
-    return ListingError(code, message, field="file")
+        return spreadsheets.read_table(data, filename, sheet=SHEET, limits=limits)
+    except spreadsheets.SpreadsheetError as error:
+        code = ListingErrorCode(error.code.value)
+        raise ListingError(code, error.message, field=error.field) from None
