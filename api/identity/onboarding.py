@@ -1,29 +1,21 @@
 """Bulk onboarding of organisations and their administrators from a spreadsheet upload, and the
 template to fill in."""
 
-import asyncio
-from functools import cache
-from urllib.parse import quote
-
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.datastructures import UploadFile
-from starlette.requests import Request
-from starlette.responses import Response
 from strawberry import relay
 from strawberry.file_uploads import Upload
 
 from api.context import Info
 from api.errors import ErrorCode, UserError
 from api.mutations import perform
-from core.errors import InvalidInput
+from api.spreadsheets import read_spreadsheet
+from api.spreadsheets import template_download as template_download_route
 from core.principal import Actor
-from core.spreadsheets import MAX_BYTES
 from identity.onboarding import importer
 from identity.onboarding.template import organisation_template
 
 TEMPLATE_PATH = "/templates/organisations.xlsx"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _TEMPLATE_NAME = "单位导入模板.xlsx"
 
 
@@ -96,12 +88,9 @@ class OnboardingMutation:
         upload: object = file  # the scalar lets any JSON value through; check what came
 
         async def action(session: AsyncSession, actor: Actor) -> importer.OnboardingReport:
-            if not isinstance(upload, UploadFile):
-                raise InvalidInput("请以 multipart 请求上传 .xlsx 或 .csv 文件", field="file")
-            # One byte past the limit is enough for the importer to refuse the file by its size.
-            data = await upload.read(MAX_BYTES + 1)
+            data, filename = await read_spreadsheet(upload)
             return await importer.import_organisations(
-                session, data, upload.filename or "", actor=actor, clock=ctx.clock
+                session, data, filename, actor=actor, clock=ctx.clock
             )
 
         outcome = await perform(info, action)
@@ -111,18 +100,6 @@ class OnboardingMutation:
         )
 
 
-async def template_download(_: Request) -> Response:
-    content = await asyncio.to_thread(_template)
-    disposition = (
-        f"attachment; filename=\"organisations.xlsx\"; filename*=UTF-8''{quote(_TEMPLATE_NAME)}"
-    )
-    return Response(
-        content,
-        media_type=XLSX,
-        headers={"content-disposition": disposition, "x-content-type-options": "nosniff"},
-    )
-
-
-@cache
-def _template() -> bytes:
-    return organisation_template()
+template_download = template_download_route(
+    organisation_template, filename="organisations.xlsx", display_name=_TEMPLATE_NAME
+)

@@ -1,28 +1,20 @@
 """Bulk import of listings from a spreadsheet upload, and the template to fill in."""
 
-import asyncio
-from functools import cache
-from urllib.parse import quote
-
 import strawberry
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.datastructures import UploadFile
-from starlette.requests import Request
-from starlette.responses import Response
 from strawberry import relay
 from strawberry.file_uploads import Upload
 
 from api.context import Info
 from api.errors import ErrorCode, UserError
 from api.mutations import perform
-from core.errors import InvalidInput
+from api.spreadsheets import read_spreadsheet
+from api.spreadsheets import template_download as template_download_route
 from core.principal import Actor
 from supplier_portal import bulk_import
-from supplier_portal.importing.reading import MAX_BYTES
 from supplier_portal.importing.template import listing_template
 
 TEMPLATE_PATH = "/templates/listings.xlsx"
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _TEMPLATE_NAME = "挂牌导入模板.xlsx"
 
 
@@ -94,12 +86,9 @@ class ImportMutation:
         upload: object = file  # the scalar lets any JSON value through; check what came
 
         async def action(session: AsyncSession, actor: Actor) -> bulk_import.ImportReport:
-            if not isinstance(upload, UploadFile):
-                raise InvalidInput("请以 multipart 请求上传 .xlsx 或 .csv 文件", field="file")
-            # One byte past the limit is enough for the importer to refuse the file by its size.
-            data = await upload.read(MAX_BYTES + 1)
+            data, filename = await read_spreadsheet(upload)
             return await bulk_import.import_listings(
-                session, data, upload.filename or "", actor=actor, clock=ctx.clock
+                session, data, filename, actor=actor, clock=ctx.clock
             )
 
         outcome = await perform(info, action)
@@ -109,18 +98,6 @@ class ImportMutation:
         )
 
 
-async def template_download(_: Request) -> Response:
-    content = await asyncio.to_thread(_template)
-    disposition = (
-        f"attachment; filename=\"listings.xlsx\"; filename*=UTF-8''{quote(_TEMPLATE_NAME)}"
-    )
-    return Response(
-        content,
-        media_type=XLSX,
-        headers={"content-disposition": disposition, "x-content-type-options": "nosniff"},
-    )
-
-
-@cache
-def _template() -> bytes:
-    return listing_template()
+template_download = template_download_route(
+    listing_template, filename="listings.xlsx", display_name=_TEMPLATE_NAME
+)
